@@ -1,0 +1,77 @@
+using System.Net.Sockets;
+using FormulaTel.AppHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+var builder = DistributedApplication.CreateBuilder(args);
+var stack = StackSelection.Choose(builder.Configuration, builder.ExecutionContext.IsPublishMode, new ContainerRuntimeProbe(builder.Configuration));
+builder.AddFormulaTel(stack);
+
+var app = builder.Build();
+app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("FormulaTel.AppHost")
+    .LogInformation("FormulaTel stack: {Stack} ({Reason}). Set FORMULATEL_STACK=auto|embedded|full to choose.", stack.Kind, stack.Reason);
+await app.RunAsync();
+
+namespace FormulaTel.AppHost
+{
+    /// <summary>The FormulaTel model, shared by `dotnet run`, publish and the tests.</summary>
+    public static class FormulaTelModel
+    {
+        public const string UdpPortKey = "FormulaTel:UdpPort";
+        public const string SimulatorKey = "FormulaTel:Simulator";
+
+        public static IDistributedApplicationBuilder AddFormulaTel(this IDistributedApplicationBuilder builder, StackChoice stack)
+        {
+            var udpPort = builder.Configuration.GetValue(UdpPortKey, 20777);
+            var simulator = builder.Configuration.GetValue(SimulatorKey, true);
+
+            // rpc speaks gRPC on an HTTP/2-only endpoint (h2c) and HTTP/1.1 on "http" for health probes.
+            var rpc = builder.AddProject<Projects.FormulaTel_Rpc>("rpc")
+                .WithHttpEndpoint(name: "grpc", env: "GRPC_PORT")
+                .WithEndpoint("grpc", e => e.Transport = "http2")
+                .WithHttpHealthCheck("/health");
+
+            var ingest = builder.AddProject<Projects.FormulaTel_Ingest>("ingest")
+                .WithEndpoint("udp", e =>
+                {
+                    e.Protocol = ProtocolType.Udp;
+                    e.UriScheme = "udp";
+                    e.Transport = "udp";
+                    e.Port = udpPort;
+                    e.TargetPort = udpPort;
+                    e.IsProxied = false;
+                    e.IsExternal = true;
+                })
+                // No variable carries a UDP endpoint's port into a project; pass it explicitly.
+                .WithEnvironment("Ingest__UdpPort", udpPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .WithEnvironment("Ingest__RpcAddress", "http://_grpc.rpc")
+                .WithReference(rpc)
+                .WaitFor(rpc)
+                .WithHttpHealthCheck("/health");
+
+            builder.AddProject<Projects.FormulaTel_Web>("web")
+                .WithEnvironment("Web__RpcAddress", "http://_grpc.rpc")
+                .WithReference(rpc)
+                .WaitFor(rpc)
+                .WithExternalHttpEndpoints()
+                .WithHttpHealthCheck("/health")
+                .WithUrlForEndpoint("http", url => url.Url = "/live");
+
+            if (simulator && !builder.ExecutionContext.IsPublishMode)
+            {
+                // The demo source: a 20-car F1 23 session sent to ingest's UDP port.
+                builder.AddProject<Projects.FormulaTel_Ingest>("simulator", o => o.ExcludeLaunchProfile = true)
+                    .WithArgs("simulate", "--to", $"127.0.0.1:{udpPort}")
+                    .WaitFor(ingest);
+            }
+
+            if (stack.Kind == StackKind.Full)
+            {
+                // Containers (Kafka, collector, Prometheus, Grafana) join here as their issues land.
+            }
+
+            return builder;
+        }
+    }
+}

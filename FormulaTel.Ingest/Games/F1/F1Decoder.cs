@@ -1,0 +1,94 @@
+using System.Runtime.InteropServices;
+
+namespace FormulaTel.Ingest.Games.F1;
+
+/// <summary>Why a datagram was not turned into frames. Each reason is counted on its own.</summary>
+public enum DatagramDropReason
+{
+    None = 0,
+    /// <summary>Shorter than the 29-byte header.</summary>
+    TooShort,
+    /// <summary>A packet format we do not read (e.g. 2021/2022, or not an F1 datagram at all).</summary>
+    UnknownFormat,
+    /// <summary>A packet id the format does not define.</summary>
+    UnknownPacketId,
+    /// <summary>The length differs from the spec size of its format and id.</summary>
+    WrongLength,
+    /// <summary>A packet the format defines but FormulaTel does not decode yet.</summary>
+    NotDecoded,
+}
+
+public static class DatagramDropReasonNames
+{
+    /// <summary>The metric attribute value for a reason: snake_case, stable.</summary>
+    public static string ToTag(this DatagramDropReason reason) => reason switch
+    {
+        DatagramDropReason.TooShort => "too_short",
+        DatagramDropReason.UnknownFormat => "unknown_format",
+        DatagramDropReason.UnknownPacketId => "unknown_packet_id",
+        DatagramDropReason.WrongLength => "wrong_length",
+        DatagramDropReason.NotDecoded => "not_decoded",
+        _ => "none",
+    };
+}
+
+/// <summary>
+/// Checks an F1 datagram's header, format, id and length before anything reads its body, so that the
+/// packed layouts can then be viewed in place without bounds surprises.
+/// </summary>
+public static class F1Decoder
+{
+    public const ushort Format2023 = 2023;
+
+    // Spec sizes of format 2023 by packet id (0..13).
+    private static readonly int[] Sizes2023 =
+        [1349, 644, 1131, 45, 1306, 1107, 1352, 1239, 1020, 1218, 953, 1460, 231, 217];
+
+    static F1Decoder()
+    {
+        // The layouts are read in place; the games send little-endian.
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("FormulaTel's F1 decoder needs a little-endian machine.");
+        }
+    }
+
+    public static int SpecSize2023(F1PacketId id) => Sizes2023[(int)id];
+
+    /// <summary>Validates <paramref name="datagram"/>; on success <paramref name="header"/> is its header.</summary>
+    public static DatagramDropReason Validate(ReadOnlySpan<byte> datagram, out F1PacketHeader header)
+    {
+        if (datagram.Length < F1PacketHeader.Size)
+        {
+            header = default;
+            return DatagramDropReason.TooShort;
+        }
+
+        header = MemoryMarshal.Read<F1PacketHeader>(datagram);
+        if (header.PacketFormat != Format2023)
+        {
+            return DatagramDropReason.UnknownFormat;
+        }
+
+        if (header.PacketId >= Sizes2023.Length)
+        {
+            return DatagramDropReason.UnknownPacketId;
+        }
+
+        if (datagram.Length != Sizes2023[header.PacketId])
+        {
+            return DatagramDropReason.WrongLength;
+        }
+
+        return (F1PacketId)header.PacketId switch
+        {
+            F1PacketId.Motion or F1PacketId.Session or F1PacketId.LapData or F1PacketId.Participants
+                or F1PacketId.CarTelemetry or F1PacketId.CarStatus => DatagramDropReason.None,
+            _ => DatagramDropReason.NotDecoded,
+        };
+    }
+
+    /// <summary>Views a validated datagram as its packed packet struct, without copying.</summary>
+    public static ref readonly T View<T>(ReadOnlySpan<byte> datagram) where T : unmanaged
+        => ref MemoryMarshal.AsRef<T>(datagram);
+}

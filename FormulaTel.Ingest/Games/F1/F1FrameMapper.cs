@@ -1,0 +1,313 @@
+using FormulaTel.Protos.V1;
+using Google.Protobuf.WellKnownTypes;
+
+namespace FormulaTel.Ingest.Games.F1;
+
+/// <summary>
+/// Turns one validated F1 23 datagram into spec frames, one per active car (Session: one, for the player's car).
+/// </summary>
+public sealed class F1FrameMapper(F1ActiveCars activeCars)
+{
+    /// <summary>
+    /// Validates and maps <paramref name="datagram"/>, appending frames to <paramref name="output"/>.
+    /// Returns why it was dropped, or <see cref="DatagramDropReason.None"/>.
+    /// </summary>
+    public DatagramDropReason Map(ReadOnlySpan<byte> datagram, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+    {
+        var reason = F1Decoder.Validate(datagram, out var header);
+        if (reason != DatagramDropReason.None)
+        {
+            return reason;
+        }
+
+        switch ((F1PacketId)header.PacketId)
+        {
+            case F1PacketId.Motion:
+                MapMotion(in F1Decoder.View<PacketMotionData>(datagram), sourceId, receivedAt, output);
+                break;
+            case F1PacketId.Session:
+                MapSession(in F1Decoder.View<PacketSessionData>(datagram), sourceId, receivedAt, output);
+                break;
+            case F1PacketId.LapData:
+                MapLapData(in F1Decoder.View<PacketLapData>(datagram), sourceId, receivedAt, output);
+                break;
+            case F1PacketId.Participants:
+                MapParticipants(in F1Decoder.View<PacketParticipantsData>(datagram), sourceId, receivedAt, output);
+                break;
+            case F1PacketId.CarTelemetry:
+                MapCarTelemetry(in F1Decoder.View<PacketCarTelemetryData>(datagram), sourceId, receivedAt, output);
+                break;
+            case F1PacketId.CarStatus:
+                MapCarStatus(in F1Decoder.View<PacketCarStatusData>(datagram), sourceId, receivedAt, output);
+                break;
+        }
+
+        return DatagramDropReason.None;
+    }
+
+    private static Envelope Envelope(in F1PacketHeader header, int carIndex, string sourceId, Timestamp receivedAt) => new()
+    {
+        Game = Game.F123,
+        SourceId = sourceId,
+        SessionUid = header.SessionUid,
+        CarIndex = (uint)carIndex,
+        FrameId = header.FrameIdentifier,
+        SessionTimeS = header.SessionTime,
+        ReceivedAt = receivedAt,
+        IsPlayerCar = carIndex == header.PlayerCarIndex || carIndex == header.SecondaryPlayerCarIndex,
+    };
+
+    private Span<bool> ActiveCars(in F1PacketHeader header, string sourceId, Span<bool> active)
+    {
+        activeCars.Resolve(sourceId, header.SessionUid, header.PlayerCarIndex, active);
+        return active;
+    }
+
+    private void MapMotion(in PacketMotionData packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+    {
+        var active = ActiveCars(in packet.Header, sourceId, stackalloc bool[F1Limits.MaxCars]);
+        for (var i = 0; i < F1Limits.MaxCars; i++)
+        {
+            if (!active[i])
+            {
+                continue;
+            }
+
+            ref readonly var car = ref packet.CarMotionData[i];
+            output.Add(new TelemetryFrame
+            {
+                Envelope = Envelope(in packet.Header, i, sourceId, receivedAt),
+                Motion = new Motion
+                {
+                    WorldPositionXM = car.WorldPositionX,
+                    WorldPositionYM = car.WorldPositionY,
+                    WorldPositionZM = car.WorldPositionZ,
+                    WorldVelocityXMps = car.WorldVelocityX,
+                    WorldVelocityYMps = car.WorldVelocityY,
+                    WorldVelocityZMps = car.WorldVelocityZ,
+                    WorldForwardDirX = Normalised(car.WorldForwardDirX),
+                    WorldForwardDirY = Normalised(car.WorldForwardDirY),
+                    WorldForwardDirZ = Normalised(car.WorldForwardDirZ),
+                    WorldRightDirX = Normalised(car.WorldRightDirX),
+                    WorldRightDirY = Normalised(car.WorldRightDirY),
+                    WorldRightDirZ = Normalised(car.WorldRightDirZ),
+                    GForceLateral = car.GForceLateral,
+                    GForceLongitudinal = car.GForceLongitudinal,
+                    GForceVertical = car.GForceVertical,
+                    YawRad = car.Yaw,
+                    PitchRad = car.Pitch,
+                    RollRad = car.Roll,
+                },
+            });
+        }
+    }
+
+    /// <summary>The spec sends direction components as int16 scaled by 32767.</summary>
+    public static float Normalised(short value) => value / 32767f;
+
+    private static void MapSession(in PacketSessionData packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+    {
+        output.Add(new TelemetryFrame
+        {
+            Envelope = Envelope(in packet.Header, packet.Header.PlayerCarIndex, sourceId, receivedAt),
+            Session = new Session
+            {
+                Track = F1Names.Track(packet.TrackId),
+                TrackId = packet.TrackId,
+                TrackLengthM = packet.TrackLength,
+                SessionType = F1Names.SessionType(packet.SessionType),
+                SessionTypeName = F1Names.SessionTypeName(packet.SessionType),
+                Weather = packet.Weather <= 5 ? (Weather)packet.Weather : Weather.Clear,
+                AirTemperatureC = packet.AirTemperature,
+                TrackTemperatureC = packet.TrackTemperature,
+                TotalLaps = packet.TotalLaps,
+                TimeLeftS = packet.SessionTimeLeft,
+                DurationS = packet.SessionDuration,
+                PitSpeedLimitKph = packet.PitSpeedLimit,
+                SafetyCarStatus = packet.SafetyCarStatus <= 3 ? (SafetyCarStatus)packet.SafetyCarStatus : SafetyCarStatus.SafetyCarNone,
+                NetworkGame = packet.NetworkGame != 0,
+                Paused = packet.GamePaused != 0,
+            },
+        });
+    }
+
+    private void MapLapData(in PacketLapData packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+    {
+        Span<byte> resultStatus = stackalloc byte[F1Limits.MaxCars];
+        for (var i = 0; i < F1Limits.MaxCars; i++)
+        {
+            resultStatus[i] = packet.LapData[i].ResultStatus;
+        }
+
+        activeCars.ObserveResultStatus(sourceId, packet.Header.SessionUid, resultStatus);
+        var active = ActiveCars(in packet.Header, sourceId, stackalloc bool[F1Limits.MaxCars]);
+        for (var i = 0; i < F1Limits.MaxCars; i++)
+        {
+            if (!active[i])
+            {
+                continue;
+            }
+
+            ref readonly var lap = ref packet.LapData[i];
+            output.Add(new TelemetryFrame
+            {
+                Envelope = Envelope(in packet.Header, i, sourceId, receivedAt),
+                Lap = new Protos.V1.LapData
+                {
+                    LapNumber = lap.CurrentLapNum,
+                    LapDistanceM = lap.LapDistance,
+                    TotalDistanceM = lap.TotalDistance,
+                    CurrentLapTimeMs = lap.CurrentLapTimeInMs,
+                    LastLapTimeMs = lap.LastLapTimeInMs,
+                    Sector1TimeMs = SectorMs(lap.Sector1TimeMinutes, lap.Sector1TimeInMs),
+                    Sector2TimeMs = SectorMs(lap.Sector2TimeMinutes, lap.Sector2TimeInMs),
+                    Sector = lap.Sector,
+                    Position = lap.CarPosition,
+                    GridPosition = lap.GridPosition,
+                    PitStatus = lap.PitStatus <= 2 ? (PitStatus)lap.PitStatus : PitStatus.None,
+                    PitStops = lap.NumPitStops,
+                    CurrentLapInvalid = lap.CurrentLapInvalid != 0,
+                    PenaltiesS = lap.Penalties,
+                    Warnings = lap.TotalWarnings,
+                    CornerCuttingWarnings = lap.CornerCuttingWarnings,
+                    UnservedDriveThroughPenalties = lap.NumUnservedDriveThroughPens,
+                    UnservedStopGoPenalties = lap.NumUnservedStopGoPens,
+                    DriverStatus = lap.DriverStatus <= 4 ? (DriverStatus)lap.DriverStatus : DriverStatus.InGarage,
+                    ResultStatus = lap.ResultStatus <= 7 ? (ResultStatus)lap.ResultStatus : ResultStatus.Invalid,
+                    DeltaToCarInFrontMs = lap.DeltaToCarInFrontInMs,
+                    DeltaToRaceLeaderMs = lap.DeltaToRaceLeaderInMs,
+                    SafetyCarDeltaS = lap.SafetyCarDelta,
+                    PitLaneTimerActive = lap.PitLaneTimerActive != 0,
+                    PitLaneTimeMs = lap.PitLaneTimeInLaneInMs,
+                    PitStopTimeMs = lap.PitStopTimerInMs,
+                    PitStopShouldServePenalty = lap.PitStopShouldServePen != 0,
+                },
+            });
+        }
+    }
+
+    /// <summary>F1 23 splits sector times into whole minutes and a millisecond part.</summary>
+    public static uint SectorMs(byte minutes, ushort milliseconds) => minutes * 60_000u + milliseconds;
+
+    private void MapParticipants(in PacketParticipantsData packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+    {
+        activeCars.ObserveParticipants(sourceId, packet.Header.SessionUid, Math.Min((int)packet.NumActiveCars, F1Limits.MaxCars));
+        var active = ActiveCars(in packet.Header, sourceId, stackalloc bool[F1Limits.MaxCars]);
+        for (var i = 0; i < F1Limits.MaxCars; i++)
+        {
+            if (!active[i])
+            {
+                continue;
+            }
+
+            ref readonly var p = ref packet.Participants[i];
+            output.Add(new TelemetryFrame
+            {
+                Envelope = Envelope(in packet.Header, i, sourceId, receivedAt),
+                Participant = new Participant
+                {
+                    Name = p.Name.Decode(),
+                    Team = F1Names.Team(p.TeamId),
+                    TeamId = p.TeamId,
+                    RaceNumber = p.RaceNumber,
+                    AiControlled = p.AiControlled != 0,
+                    NationalityId = p.Nationality,
+                    TelemetryPublic = p.YourTelemetry != 0,
+                    ActiveCars = packet.NumActiveCars,
+                },
+            });
+        }
+    }
+
+    private void MapCarTelemetry(in PacketCarTelemetryData packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+    {
+        var active = ActiveCars(in packet.Header, sourceId, stackalloc bool[F1Limits.MaxCars]);
+        for (var i = 0; i < F1Limits.MaxCars; i++)
+        {
+            if (!active[i])
+            {
+                continue;
+            }
+
+            ref readonly var car = ref packet.CarTelemetryData[i];
+            output.Add(new TelemetryFrame
+            {
+                Envelope = Envelope(in packet.Header, i, sourceId, receivedAt),
+                CarTelemetry = new CarTelemetry
+                {
+                    SpeedKph = car.Speed,
+                    Throttle = car.Throttle,
+                    Brake = car.Brake,
+                    Steer = car.Steer,
+                    Clutch = car.Clutch / 100f,
+                    Gear = car.Gear,
+                    EngineRpm = car.EngineRpm,
+                    DrsOpen = car.Drs != 0,
+                    RevLightsRatio = car.RevLightsPercent / 100f,
+                    RevLightsBits = car.RevLightsBitValue,
+                    BrakeTemperatureC = Wheels(car.BrakesTemperature),
+                    TyreSurfaceTemperatureC = Wheels(car.TyresSurfaceTemperature),
+                    TyreInnerTemperatureC = Wheels(car.TyresInnerTemperature),
+                    TyrePressurePsi = Wheels(car.TyresPressure),
+                    EngineTemperatureC = car.EngineTemperature,
+                    SurfaceType = Wheels(car.SurfaceType),
+                    SuggestedGear = i == packet.Header.PlayerCarIndex ? packet.SuggestedGear : 0,
+                },
+            });
+        }
+    }
+
+    private void MapCarStatus(in PacketCarStatusData packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+    {
+        var active = ActiveCars(in packet.Header, sourceId, stackalloc bool[F1Limits.MaxCars]);
+        for (var i = 0; i < F1Limits.MaxCars; i++)
+        {
+            if (!active[i])
+            {
+                continue;
+            }
+
+            ref readonly var car = ref packet.CarStatusData[i];
+            output.Add(new TelemetryFrame
+            {
+                Envelope = Envelope(in packet.Header, i, sourceId, receivedAt),
+                CarStatus = new CarStatus
+                {
+                    FuelInTankKg = car.FuelInTank,
+                    FuelCapacityKg = car.FuelCapacity,
+                    FuelRemainingLaps = car.FuelRemainingLaps,
+                    ErsStoreEnergyJ = car.ErsStoreEnergy,
+                    ErsDeployMode = car.ErsDeployMode <= 3 ? (ErsDeployMode)car.ErsDeployMode : ErsDeployMode.None,
+                    ErsHarvestedThisLapMgukJ = car.ErsHarvestedThisLapMguk,
+                    ErsHarvestedThisLapMguhJ = car.ErsHarvestedThisLapMguh,
+                    ErsDeployedThisLapJ = car.ErsDeployedThisLap,
+                    VisualTyreCompound = F1Names.VisualCompound(car.VisualTyreCompound),
+                    ActualTyreCompound = F1Names.ActualCompound(car.ActualTyreCompound),
+                    TyreAgeLaps = car.TyresAgeLaps,
+                    DrsAllowed = car.DrsAllowed != 0,
+                    DrsActivationDistanceM = car.DrsActivationDistance,
+                    MaxRpm = car.MaxRpm,
+                    IdleRpm = car.IdleRpm,
+                    MaxGears = car.MaxGears,
+                    TractionControl = car.TractionControl,
+                    AntiLockBrakes = car.AntiLockBrakes != 0,
+                    FuelMix = car.FuelMix,
+                    FrontBrakeBiasPercent = car.FrontBrakeBias,
+                    PitLimiterOn = car.PitLimiterStatus != 0,
+                    FiaFlag = car.VehicleFiaFlags,
+                    EnginePowerIceW = car.EnginePowerIce,
+                    EnginePowerMgukW = car.EnginePowerMguk,
+                    NetworkPaused = car.NetworkPaused != 0,
+                },
+            });
+        }
+    }
+
+    private static Wheels Wheels<T>(WheelArray<T> values) where T : unmanaged, System.Numerics.INumberBase<T> => new()
+    {
+        RearLeft = float.CreateTruncating(values[0]),
+        RearRight = float.CreateTruncating(values[1]),
+        FrontLeft = float.CreateTruncating(values[2]),
+        FrontRight = float.CreateTruncating(values[3]),
+    };
+}

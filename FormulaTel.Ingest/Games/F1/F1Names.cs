@@ -1,0 +1,93 @@
+using FormulaTel.Protos.V1;
+
+namespace FormulaTel.Ingest.Games.F1;
+
+/// <summary>The F1 23 specification's appendix ids as names and as the spec's game-agnostic enums.</summary>
+public static class F1Names
+{
+    private static readonly string[] Tracks =
+    [
+        "Melbourne", "Paul Ricard", "Shanghai", "Sakhir (Bahrain)", "Catalunya", "Monaco", "Montreal",
+        "Silverstone", "Hockenheim", "Hungaroring", "Spa", "Monza", "Singapore", "Suzuka", "Abu Dhabi",
+        "Texas", "Brazil", "Austria", "Sochi", "Mexico", "Baku (Azerbaijan)", "Sakhir Short", "Silverstone Short",
+        "Texas Short", "Suzuka Short", "Hanoi", "Zandvoort", "Imola", "Portimão", "Jeddah", "Miami", "Las Vegas",
+        "Losail",
+    ];
+
+    public static string Track(int trackId) =>
+        trackId >= 0 && trackId < Tracks.Length ? Tracks[trackId] : trackId < 0 ? "Unknown" : $"Track {trackId}";
+
+    public static string Team(int teamId) => teamId switch
+    {
+        0 => "Mercedes",
+        1 => "Ferrari",
+        2 => "Red Bull Racing",
+        3 => "Williams",
+        4 => "Aston Martin",
+        5 => "Alpine",
+        6 => "Alpha Tauri",
+        7 => "Haas",
+        8 => "McLaren",
+        9 => "Alfa Romeo",
+        104 => "Custom Team",
+        255 => "",
+        _ => $"Team {teamId}",
+    };
+
+    public static string SessionTypeName(int sessionType) => sessionType switch
+    {
+        1 => "P1",
+        2 => "P2",
+        3 => "P3",
+        4 => "Short P",
+        5 => "Q1",
+        6 => "Q2",
+        7 => "Q3",
+        8 => "Short Q",
+        9 => "OSQ",
+        10 => "R",
+        11 => "R2",
+        12 => "R3",
+        13 => "Time Trial",
+        _ => "Unknown",
+    };
+
+    public static SessionType SessionType(int sessionType) => sessionType switch
+    {
+        >= 1 and <= 4 => Protos.V1.SessionType.Practice,
+        >= 5 and <= 9 => Protos.V1.SessionType.Qualifying,
+        >= 10 and <= 12 => Protos.V1.SessionType.Race,
+        13 => Protos.V1.SessionType.TimeTrial,
+        _ => Protos.V1.SessionType.Unknown,
+    };
+
+    public static string ActualCompound(int compound) => compound switch
+    {
+        16 => "C5",
+        17 => "C4",
+        18 => "C3",
+        19 => "C2",
+        20 => "C1",
+        21 => "C0",
+        7 => "Inter",
+        8 => "Wet",
+        9 => "Dry",
+        10 => "Wet",
+        11 => "Super Soft",
+        12 => "Soft",
+        13 => "Medium",
+        14 => "Hard",
+        15 => "Wet",
+        _ => "",
+    };
+
+    public static TyreCompound VisualCompound(int compound) => compound switch
+    {
+        16 or 19 or 20 => TyreCompound.Soft,
+        17 or 21 => TyreCompound.Medium,
+        18 or 22 => TyreCompound.Hard,
+        7 => TyreCompound.Intermediate,
+        8 or 15 => TyreCompound.Wet,
+        _ => TyreCompound.Unknown,
+    };
+}

@@ -1,0 +1,100 @@
+using System.Diagnostics.Metrics;
+using FormulaTel.Ingest.Games.F1;
+
+namespace FormulaTel.Ingest;
+
+/// <summary>
+/// Ingest's counters, as OpenTelemetry instruments (meter "FormulaTel.Ingest") and as totals readable in process
+/// (GET /stats, logs, tests).
+/// </summary>
+public sealed class IngestMetrics
+{
+    public const string MeterName = "FormulaTel.Ingest";
+
+    private readonly Counter<long> _datagramsReceived;
+    private readonly Counter<long> _datagramsDropped;
+    private readonly Counter<long> _framesDecoded;
+    private readonly Counter<long> _framesDropped;
+    private readonly Counter<long> _framesAcknowledged;
+    private readonly Counter<long> _reconnects;
+    private readonly long[] _droppedByReason = new long[Enum.GetValues<DatagramDropReason>().Length];
+    private long _datagramsReceivedTotal;
+    private long _framesDecodedTotal;
+    private long _framesBufferDroppedTotal;
+    private long _framesAcknowledgedTotal;
+    private long _receiveErrorsTotal;
+    private long _reconnectsTotal;
+
+    public IngestMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _datagramsReceived = meter.CreateCounter<long>("formulatel.ingest.datagrams.received", "{datagram}", "UDP datagrams received.");
+        _datagramsDropped = meter.CreateCounter<long>("formulatel.ingest.datagrams.dropped", "{datagram}", "Datagrams not turned into frames, by reason.");
+        _framesDecoded = meter.CreateCounter<long>("formulatel.ingest.frames.decoded", "{frame}", "Spec frames produced from datagrams.");
+        _framesDropped = meter.CreateCounter<long>("formulatel.ingest.frames.dropped", "{frame}", "Frames lost before reaching rpc, by reason.");
+        _framesAcknowledged = meter.CreateCounter<long>("formulatel.ingest.frames.acknowledged", "{frame}", "Frames rpc acknowledged.");
+        _reconnects = meter.CreateCounter<long>("formulatel.ingest.rpc.reconnects", "{reconnect}", "Times the stream to rpc was opened again after a failure.");
+    }
+
+    public void DatagramReceived()
+    {
+        Interlocked.Increment(ref _datagramsReceivedTotal);
+        _datagramsReceived.Add(1);
+    }
+
+    public void DatagramDropped(DatagramDropReason reason)
+    {
+        Interlocked.Increment(ref _droppedByReason[(int)reason]);
+        _datagramsDropped.Add(1, new KeyValuePair<string, object?>("reason", reason.ToTag()));
+    }
+
+    public void ReceiveError()
+    {
+        Interlocked.Increment(ref _receiveErrorsTotal);
+        _datagramsDropped.Add(1, new KeyValuePair<string, object?>("reason", "receive_error"));
+    }
+
+    public void FramesDecoded(int count)
+    {
+        Interlocked.Add(ref _framesDecodedTotal, count);
+        _framesDecoded.Add(count);
+    }
+
+    public void FrameDroppedBufferFull()
+    {
+        Interlocked.Increment(ref _framesBufferDroppedTotal);
+        _framesDropped.Add(1, new KeyValuePair<string, object?>("reason", "buffer_full"));
+    }
+
+    public void FramesAcknowledged(int count)
+    {
+        Interlocked.Add(ref _framesAcknowledgedTotal, count);
+        _framesAcknowledged.Add(count);
+    }
+
+    public void Reconnected()
+    {
+        Interlocked.Increment(ref _reconnectsTotal);
+        _reconnects.Add(1);
+    }
+
+    public IngestStats Snapshot() => new(
+        Interlocked.Read(ref _datagramsReceivedTotal),
+        Enum.GetValues<DatagramDropReason>()
+            .Where(r => r != DatagramDropReason.None)
+            .ToDictionary(r => r.ToTag(), r => Interlocked.Read(ref _droppedByReason[(int)r])),
+        Interlocked.Read(ref _receiveErrorsTotal),
+        Interlocked.Read(ref _framesDecodedTotal),
+        Interlocked.Read(ref _framesBufferDroppedTotal),
+        Interlocked.Read(ref _framesAcknowledgedTotal),
+        Interlocked.Read(ref _reconnectsTotal));
+}
+
+public sealed record IngestStats(
+    long DatagramsReceived,
+    IReadOnlyDictionary<string, long> DatagramsDroppedByReason,
+    long ReceiveErrors,
+    long FramesDecoded,
+    long FramesDroppedBufferFull,
+    long FramesAcknowledged,
+    long Reconnects);

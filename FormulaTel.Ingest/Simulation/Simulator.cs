@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace FormulaTel.Ingest.Simulation;
+
+public sealed record SimulatorOptions
+{
+    public required IPEndPoint Target { get; init; }
+    public int Cars { get; init; } = 20;
+    public int RateHz { get; init; } = 60;
+    /// <summary>How long to run; null runs until cancelled.</summary>
+    public TimeSpan? Duration { get; init; }
+    public ulong SessionUid { get; init; }
+    public int PlayerCarIndex { get; init; }
+}
+
+/// <summary>
+/// Sends a simulated F1 23 session over UDP: Motion, LapData, CarTelemetry and CarStatus every tick, Session
+/// twice a second and Participants every five seconds, as the game does.
+/// </summary>
+public sealed class Simulator(SimulatorOptions options, TextWriter? progress = null)
+{
+    private const int MaxDatagram = 1500;
+
+    public long DatagramsSent { get; private set; }
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var field = new SimulatedField(options.Cars, options.PlayerCarIndex);
+        var writer = new F1_23PacketWriter(field, options.SessionUid);
+        using var socket = new Socket(options.Target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        var buffer = new byte[MaxDatagram];
+        var dt = 1.0 / options.RateHz;
+        var sessionEvery = Math.Max(1, options.RateHz / 2);
+        var participantsEvery = options.RateHz * 5;
+        var stopwatch = Stopwatch.StartNew();
+        var nextProgress = TimeSpan.FromSeconds(10);
+
+        progress?.WriteLine($"Simulating {options.Cars} cars at {options.RateHz} Hz to udp://{options.Target}, session {options.SessionUid}"
+            + (options.Duration is { } d ? $", for {d.TotalSeconds:0.#} s" : ", until stopped (Ctrl+C)"));
+
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(dt));
+        for (long tick = 0; ; tick++)
+        {
+            if (options.Duration is { } duration && stopwatch.Elapsed >= duration)
+            {
+                break;
+            }
+
+            field.Step(dt);
+            if (tick % participantsEvery == 0)
+            {
+                await SendAsync(socket, buffer, writer.WriteParticipants(buffer), cancellationToken);
+            }
+
+            if (tick % sessionEvery == 0)
+            {
+                await SendAsync(socket, buffer, writer.WriteSession(buffer), cancellationToken);
+            }
+
+            await SendAsync(socket, buffer, writer.WriteMotion(buffer), cancellationToken);
+            await SendAsync(socket, buffer, writer.WriteLapData(buffer), cancellationToken);
+            await SendAsync(socket, buffer, writer.WriteCarTelemetry(buffer), cancellationToken);
+            await SendAsync(socket, buffer, writer.WriteCarStatus(buffer), cancellationToken);
+
+            if (stopwatch.Elapsed >= nextProgress)
+            {
+                var player = field.Cars[field.PlayerCarIndex];
+                progress?.WriteLine($"{stopwatch.Elapsed.TotalSeconds:0}s: {DatagramsSent} datagrams sent; player lap {player.LapNumber}, {player.SpeedKph:0} km/h");
+                nextProgress += TimeSpan.FromSeconds(10);
+            }
+
+            try
+            {
+                if (!await timer.WaitForNextTickAsync(cancellationToken))
+                {
+                    break;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        progress?.WriteLine($"Simulator stopped after {stopwatch.Elapsed.TotalSeconds:0.#} s: {DatagramsSent} datagrams sent.");
+    }
+
+    private async ValueTask SendAsync(Socket socket, byte[] buffer, int length, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await socket.SendToAsync(buffer.AsMemory(0, length), SocketFlags.None, options.Target, cancellationToken);
+            DatagramsSent++;
+        }
+        catch (SocketException)
+        {
+            // Nobody listening yet (ICMP port unreachable) is normal while ingest starts: keep sending.
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using FormulaTel.Ingest.Games.F1;
+using FormulaTel.Ingest.Publishing;
+using FormulaTel.Protos.V1;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Options;
+
+namespace FormulaTel.Ingest.Udp;
+
+/// <summary>
+/// Receives game datagrams, maps them to spec frames and hands them to the buffer. Nothing a datagram contains
+/// can stop the loop: bad ones are counted by reason and dropped.
+/// </summary>
+public sealed partial class UdpReceiver(
+    IOptions<IngestOptions> options,
+    F1FrameMapper mapper,
+    FrameBuffer buffer,
+    IngestMetrics metrics,
+    TimeProvider time,
+    ILogger<UdpReceiver> logger) : BackgroundService
+{
+    // Larger than any datagram a game sends, so an oversized one arrives whole and is counted as wrong length.
+    private const int ReceiveBufferSize = 65_536;
+
+    private readonly TaskCompletionSource<IPEndPoint> _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<EndPoint, string> _sourceIds = new();
+
+    /// <summary>Completes with the local endpoint once the socket is bound (the port when 0 was asked for).</summary>
+    public Task<IPEndPoint> Bound => _bound.Task;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        Socket socket;
+        try
+        {
+            socket = Bind(options.Value);
+        }
+        catch (Exception e) when (e is SocketException or FormatException)
+        {
+            LogBindFailed(logger, options.Value.BindAddress, options.Value.UdpPort, e.Message);
+            _bound.TrySetException(e);
+            throw;
+        }
+
+        using var _ = socket;
+        var local = (IPEndPoint)socket.LocalEndPoint!;
+        LogListening(logger, local);
+        _bound.TrySetResult(local);
+
+        var datagram = GC.AllocateUninitializedArray<byte>(ReceiveBufferSize, pinned: true);
+        EndPoint anyRemote = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        var frames = new List<TelemetryFrame>(F1Limits.MaxCars);
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            SocketReceiveFromResult received;
+            try
+            {
+                received = await socket.ReceiveFromAsync(datagram, SocketFlags.None, anyRemote, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (SocketException e)
+            {
+                // E.g. ICMP port unreachable reported on the socket: nothing was received, keep listening.
+                metrics.ReceiveError();
+                LogReceiveError(logger, e.SocketErrorCode);
+                continue;
+            }
+
+            metrics.DatagramReceived();
+            try
+            {
+                Process(datagram.AsSpan(0, received.ReceivedBytes), received.RemoteEndPoint, frames);
+            }
+            catch (Exception e)
+            {
+                // A bug in a mapper must not end ingest; the datagram is counted and the loop goes on.
+                metrics.ReceiveError();
+                LogProcessError(logger, e);
+            }
+        }
+    }
+
+    /// <summary>Maps one datagram and buffers its frames; public for tests and the load harness.</summary>
+    public void Process(ReadOnlySpan<byte> bytes, EndPoint remote, List<TelemetryFrame> frames)
+    {
+        frames.Clear();
+        var receivedAt = Timestamp.FromDateTimeOffset(time.GetUtcNow());
+        var reason = mapper.Map(bytes, SourceId(remote), receivedAt, frames);
+        if (reason != DatagramDropReason.None)
+        {
+            metrics.DatagramDropped(reason);
+            return;
+        }
+
+        metrics.FramesDecoded(frames.Count);
+        foreach (var frame in frames)
+        {
+            buffer.Write(frame);
+        }
+    }
+
+    private string SourceId(EndPoint remote) => _sourceIds.GetOrAdd(remote, static r =>
+    {
+        var ip = (IPEndPoint)r;
+        var address = ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address;
+        return new IPEndPoint(address, ip.Port).ToString();
+    });
+
+    private static Socket Bind(IngestOptions options)
+    {
+        var address = IPAddress.Parse(options.BindAddress);
+        var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            if (address.AddressFamily == AddressFamily.InterNetworkV6)
+            {
+                // One socket for both families: a console on an IPv4 LAN and a PC on IPv6 alike.
+                socket.DualMode = true;
+            }
+
+            // A 60 Hz burst of 20+ cars is several datagrams at once; a larger kernel buffer rides out GC pauses.
+            socket.ReceiveBufferSize = 4 * 1024 * 1024;
+            socket.Bind(new IPEndPoint(address, options.UdpPort));
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for game telemetry on UDP {EndPoint}")]
+    private static partial void LogListening(ILogger logger, IPEndPoint endPoint);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Cannot listen on UDP {Address} port {Port}: {Reason}. Is another program (or ingest) using it? Set Ingest:UdpPort to choose another.")]
+    private static partial void LogBindFailed(ILogger logger, string address, int port, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "UDP receive error {Error}; listening on")]
+    private static partial void LogReceiveError(ILogger logger, SocketError error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A datagram could not be processed; it was dropped and counted")]
+    private static partial void LogProcessError(ILogger logger, Exception exception);
+}

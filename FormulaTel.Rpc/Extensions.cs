@@ -1,0 +1,29 @@
+using FormulaTel.Rpc.Gateway;
+using FormulaTel.Rpc.Publishing;
+
+namespace FormulaTel.Rpc;
+
+/// <summary>rpc's wiring, in one place.</summary>
+public static class Extensions
+{
+    public static IHostApplicationBuilder AddRpc(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddGrpc(o =>
+        {
+            // A batch of 512 full frames stays well under this; anything bigger is a broken publisher.
+            o.MaxReceiveMessageSize = 16 * 1024 * 1024;
+        });
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<RpcMetrics>();
+        builder.Services.AddSingleton<LocalFanOut>();
+        builder.Services.AddSingleton<ITelemetryPublisher>(sp => sp.GetRequiredService<LocalFanOut>());
+        return builder;
+    }
+
+    public static WebApplication MapRpc(this WebApplication app)
+    {
+        app.MapGrpcService<TelemetryGatewayService>();
+        app.MapGet("/", () => "FormulaTel rpc: gRPC service formulatel.v1.TelemetryGateway (Publish, Watch).");
+        return app;
+    }
+}

@@ -1,0 +1,113 @@
+using FormulaTel.Protos.V1;
+using FormulaTel.Rpc.Publishing;
+using Grpc.Core;
+
+namespace FormulaTel.Rpc.Gateway;
+
+/// <summary>
+/// The gRPC gateway: accepts publish streams from any number of ingest instances and serves watchers.
+/// </summary>
+public sealed partial class TelemetryGatewayService(
+    ITelemetryPublisher publisher,
+    LocalFanOut fanOut,
+    RpcMetrics metrics,
+    ILogger<TelemetryGatewayService> logger) : TelemetryGateway.TelemetryGatewayBase
+{
+    /// <summary>Most frames sent to a watcher in one message.</summary>
+    public const int MaxWatchBatchFrames = 512;
+
+    public override async Task Publish(IAsyncStreamReader<FrameBatch> requestStream, IServerStreamWriter<PublishAck> responseStream, ServerCallContext context)
+    {
+        metrics.PublishStreamOpened();
+        LogPublisherConnected(logger, context.Peer);
+        try
+        {
+            var accepted = new List<TelemetryFrame>(MaxWatchBatchFrames);
+            await foreach (var batch in requestStream.ReadAllAsync(context.CancellationToken))
+            {
+                accepted.Clear();
+                uint rejected = 0;
+                foreach (var frame in batch.Frames)
+                {
+                    var reason = Validate(frame);
+                    if (reason is null)
+                    {
+                        accepted.Add(frame);
+                        metrics.FrameReceived(frame);
+                    }
+                    else
+                    {
+                        rejected++;
+                        metrics.FrameRejected(reason);
+                    }
+                }
+
+                await publisher.PublishAsync(accepted, context.CancellationToken);
+                await responseStream.WriteAsync(new PublishAck
+                {
+                    Sequence = batch.Sequence,
+                    AcceptedFrames = (uint)accepted.Count,
+                    RejectedFrames = rejected,
+                }, context.CancellationToken);
+                metrics.BatchAcknowledged();
+            }
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The publisher went away or rpc is stopping; it reconnects and resends what was not acknowledged.
+        }
+        finally
+        {
+            metrics.PublishStreamClosed();
+            LogPublisherDisconnected(logger, context.Peer);
+        }
+    }
+
+    /// <summary>Null when the frame can be published, else the rejection reason (a metric attribute).</summary>
+    public static string? Validate(TelemetryFrame frame)
+    {
+        if (frame.Envelope is null)
+        {
+            return "missing_envelope";
+        }
+
+        if (frame.PayloadCase == TelemetryFrame.PayloadOneofCase.None)
+        {
+            return "missing_payload";
+        }
+
+        return frame.Envelope.SourceId.Length == 0 ? "missing_source" : null;
+    }
+
+    public override async Task Watch(WatchRequest request, IServerStreamWriter<FrameBatch> responseStream, ServerCallContext context)
+    {
+        using var subscription = fanOut.Subscribe(request);
+        var reader = subscription.Reader;
+        ulong sequence = 0;
+        try
+        {
+            // Headers now, so a watcher knows it is subscribed before the first frame arrives.
+            await context.WriteResponseHeadersAsync([]);
+            while (await reader.WaitToReadAsync(context.CancellationToken))
+            {
+                var batch = new FrameBatch { Sequence = ++sequence };
+                while (batch.Frames.Count < MaxWatchBatchFrames && reader.TryRead(out var frame))
+                {
+                    batch.Frames.Add(frame);
+                }
+
+                await responseStream.WriteAsync(batch, context.CancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The watcher left.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Publisher {Peer} connected")]
+    private static partial void LogPublisherConnected(ILogger logger, string peer);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Publisher {Peer} disconnected")]
+    private static partial void LogPublisherDisconnected(ILogger logger, string peer);
+}

@@ -1,0 +1,60 @@
+using FormulaTel.Protos.V1;
+using FormulaTel.Web.Live;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Radzen;
+
+namespace FormulaTel.Web;
+
+/// <summary>Web's wiring, in one place.</summary>
+public static class Extensions
+{
+    public static IHostApplicationBuilder AddWeb(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddSignalR();
+        builder.Services.AddRadzenComponents();
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<CarStateStore>();
+        builder.Services.AddSingleton<LiveCoalescer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveCoalescer>());
+
+        // rpc's gRPC endpoint; "_grpc.rpc" is the endpoint named grpc of the resource rpc (service discovery).
+        var rpcAddress = builder.Configuration["Web:RpcAddress"] ?? "http://_grpc.rpc";
+#pragma warning disable EXTEXP0001 // the documented way to opt one client out of the default resilience handler
+        builder.Services.AddGrpcClient<TelemetryGateway.TelemetryGatewayClient>(o => o.Address = new Uri(rpcAddress))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                KeepAlivePingDelay = TimeSpan.FromSeconds(10),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
+                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+            })
+            // The watch stream lives for hours: the default resilience handler's timeouts would cut it.
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        builder.Services.AddSingleton<RpcWatchFeed>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RpcWatchFeed>());
+
+        builder.Services.AddHealthChecks().AddCheck<FeedHealthCheck>("feed");
+        return builder;
+    }
+
+    public static WebApplication MapWeb(this WebApplication app)
+    {
+        app.UseStaticFiles();
+        app.UseAntiforgery();
+        app.MapHub<LiveHub>(LiveHub.Path);
+        app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}
+
+/// <summary>Degraded (not unhealthy: the page still serves) while the feed from rpc is down.</summary>
+internal sealed class FeedHealthCheck(RpcWatchFeed feed) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(feed.Connected
+            ? HealthCheckResult.Healthy($"watching rpc; {feed.FramesReceived} frames received")
+            : HealthCheckResult.Degraded("not connected to rpc's watch stream; retrying"));
+}

@@ -1,0 +1,131 @@
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
+
+namespace FormulaTel.Web.Live;
+
+/// <summary>
+/// Pushes changed cars to their SignalR groups and to in-process listeners (the Blazor pages), each car at most
+/// 60 times a second: the latest state wins, intermediate ones are skipped. Pushes as soon as a car is due, so
+/// an isolated update goes out at once rather than on the next tick.
+/// </summary>
+public sealed partial class LiveCoalescer : BackgroundService
+{
+    public static readonly TimeSpan MinInterval = TimeSpan.FromSeconds(1.0 / 60);
+    private static readonly TimeSpan SessionsInterval = TimeSpan.FromSeconds(1);
+
+    private readonly CarStateStore _store;
+    private readonly IHubContext<LiveHub> _hub;
+    private readonly TimeProvider _time;
+    private readonly ILogger<LiveCoalescer> _logger;
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Dictionary<CarKey, long> _lastSent = [];
+    private readonly HashSet<CarKey> _pending = [];
+    private int _sentSessionsVersion = -1;
+    private long _lastSessionsSent;
+
+    public LiveCoalescer(CarStateStore store, IHubContext<LiveHub> hub, TimeProvider time, ILogger<LiveCoalescer> logger)
+    {
+        _store = store;
+        _hub = hub;
+        _time = time;
+        _logger = logger;
+        store.Changed += () => _wake.Writer.TryWrite(true);
+    }
+
+    /// <summary>In-process listeners (Blazor circuits); called on the coalescer's thread, so keep them short.</summary>
+    public event Action<CarState>? CarUpdated;
+
+    public event Action<IReadOnlyList<SessionSummary>>? SessionsUpdated;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var wait = await FlushAsync();
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                timeout.CancelAfter(wait);
+                try
+                {
+                    await _wake.Reader.ReadAsync(timeout.Token);
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // A car became due, or the periodic session check.
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                LogFlushFailed(_logger, e);
+            }
+        }
+    }
+
+    /// <summary>Sends what is due; returns how long until something else may be.</summary>
+    public async Task<TimeSpan> FlushAsync()
+    {
+        var now = _time.GetTimestamp();
+        _pending.UnionWith(_store.TakeDirty());
+        var sends = new List<Task>();
+        var nextDue = SessionsInterval;
+        foreach (var key in _pending.ToArray())
+        {
+            var since = _lastSent.TryGetValue(key, out var last) ? _time.GetElapsedTime(last, now) : TimeSpan.MaxValue;
+            if (since < MinInterval)
+            {
+                var due = MinInterval - since;
+                nextDue = due < nextDue ? due : nextDue;
+                continue;
+            }
+
+            _pending.Remove(key);
+            _lastSent[key] = now;
+            if (_store.Get(key) is { } state)
+            {
+                sends.Add(_hub.Clients.Group(key.Group).SendAsync(LiveHub.CarStateMethod, state));
+                CarUpdated?.Invoke(state);
+            }
+        }
+
+        if (_store.SessionsVersion != _sentSessionsVersion || _time.GetElapsedTime(_lastSessionsSent, now) >= SessionsInterval)
+        {
+            var version = _store.SessionsVersion;
+            var sessions = _store.Sessions();
+            if (version != _sentSessionsVersion)
+            {
+                _sentSessionsVersion = version;
+                sends.Add(_hub.Clients.Group(LiveHub.AllSessionsGroup).SendAsync(LiveHub.SessionsMethod, sessions));
+                SessionsUpdated?.Invoke(sessions);
+            }
+
+            _lastSessionsSent = now;
+            ForgetStale();
+        }
+
+        // Sends to different groups run side by side; SignalR buffers per connection, so one slow client
+        // does not hold up the others.
+        await Task.WhenAll(sends);
+        return nextDue;
+    }
+
+    private void ForgetStale()
+    {
+        if (_lastSent.Count < 4096)
+        {
+            return;
+        }
+
+        foreach (var key in _lastSent.Keys.Where(k => _store.Get(k) is null).ToArray())
+        {
+            _lastSent.Remove(key);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Pushing live updates failed; continuing")]
+    private static partial void LogFlushFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.SignalR;
+
+namespace FormulaTel.Web.Live;
+
+/// <summary>
+/// The live SignalR hub at /hubs/live (docs/live-hub.md). Clients list sessions, subscribe to cars, and receive
+/// "CarState" (a <see cref="CarState"/>) for each subscribed car at most 60 times a second, and "Sessions"
+/// (the session list) whenever it changes.
+/// </summary>
+public sealed class LiveHub(CarStateStore store) : Hub
+{
+    public const string Path = "/hubs/live";
+    public const string CarStateMethod = "CarState";
+    public const string SessionsMethod = "Sessions";
+    public const string AllSessionsGroup = "sessions";
+
+    public override async Task OnConnectedAsync()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, AllSessionsGroup);
+        await base.OnConnectedAsync();
+    }
+
+    /// <summary>Live sessions, most recently started first.</summary>
+    public IReadOnlyList<SessionSummary> GetSessions() => store.Sessions();
+
+    /// <summary>Starts the car's updates; returns its current state, if any.</summary>
+    public async Task<CarState?> Subscribe(string sessionKey, int carIndex)
+    {
+        if (string.IsNullOrEmpty(sessionKey) || carIndex is < 0 or > 63)
+        {
+            throw new HubException("Subscribe needs a session key from GetSessions and a car index 0..63.");
+        }
+
+        var key = new CarKey(sessionKey, carIndex);
+        await Groups.AddToGroupAsync(Context.ConnectionId, key.Group);
+        return store.Get(key);
+    }
+
+    public Task Unsubscribe(string sessionKey, int carIndex) =>
+        Groups.RemoveFromGroupAsync(Context.ConnectionId, new CarKey(sessionKey, carIndex).Group);
+}

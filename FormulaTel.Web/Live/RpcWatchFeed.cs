@@ -1,0 +1,77 @@
+using FormulaTel.Protos.V1;
+using FormulaTel.ServiceDefaults;
+using Grpc.Core;
+
+namespace FormulaTel.Web.Live;
+
+/// <summary>
+/// Feeds the store from rpc's Watch stream (the embedded stack's feed), reconnecting by itself whenever rpc
+/// goes away.
+/// </summary>
+public sealed partial class RpcWatchFeed(
+    TelemetryGateway.TelemetryGatewayClient client,
+    CarStateStore store,
+    ILogger<RpcWatchFeed> logger) : BackgroundService
+{
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
+
+    public bool Connected { get; private set; }
+
+    public long FramesReceived => Interlocked.Read(ref _framesReceived);
+
+    private long _framesReceived;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var call = client.Watch(new WatchRequest(), cancellationToken: stoppingToken);
+                await call.ResponseHeadersAsync;
+                Connected = true;
+                failures = 0;
+                LogConnected(logger);
+                await foreach (var batch in call.ResponseStream.ReadAllAsync(stoppingToken))
+                {
+                    foreach (var frame in batch.Frames)
+                    {
+                        store.Apply(frame);
+                    }
+
+                    Interlocked.Add(ref _framesReceived, batch.Frames.Count);
+                }
+
+                throw new IOException("rpc ended the watch stream");
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                Connected = false;
+                failures++;
+                var delay = Backoff.Exponential(failures, MaxDelay);
+                LogDisconnected(logger, delay.TotalMilliseconds, e.Message);
+                try
+                {
+                    await Task.Delay(delay, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+
+        Connected = false;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Watching rpc for live telemetry")]
+    private static partial void LogConnected(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Watch stream from rpc failed; retrying in {DelayMs} ms: {Reason}")]
+    private static partial void LogDisconnected(ILogger logger, double delayMs, string reason);
+}
