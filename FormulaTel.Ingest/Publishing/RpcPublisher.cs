@@ -79,6 +79,9 @@ public sealed partial class RpcPublisher(
 
         try
         {
+            // Until rpc answers, frames stay in the buffer (where a long outage is counted as drops).
+            await call.ResponseHeadersAsync.WaitAsync(streamCts.Token);
+
             // What rpc did not acknowledge before the last failure goes first, in order.
             FrameBatch[] resend;
             lock (_lock)

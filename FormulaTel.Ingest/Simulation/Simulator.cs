@@ -40,29 +40,31 @@ public sealed class Simulator(SimulatorOptions options, TextWriter? progress = n
         progress?.WriteLine($"Simulating {options.Cars} cars at {options.RateHz} Hz to udp://{options.Target}, session {options.SessionUid}"
             + (options.Duration is { } d ? $", for {d.TotalSeconds:0.#} s" : ", until stopped (Ctrl+C)"));
 
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(dt));
-        for (long tick = 0; ; tick++)
+        // Ticks are scheduled by the stopwatch, not by timer callbacks: a late wake-up (a busy machine, a coarse
+        // timer) is caught up with the ticks it missed, so the rate holds on average. Long stalls are not replayed.
+        const int maxCatchUp = 10;
+        long tick = 0;
+        var skew = TimeSpan.Zero;
+        while (!cancellationToken.IsCancellationRequested)
         {
-            if (options.Duration is { } duration && stopwatch.Elapsed >= duration)
+            var elapsed = stopwatch.Elapsed;
+            if (options.Duration is { } duration && elapsed >= duration)
             {
                 break;
             }
 
-            field.Step(dt);
-            if (tick % participantsEvery == 0)
+            var due = (long)((elapsed - skew).TotalSeconds / dt) + 1;
+            if (due - tick > maxCatchUp)
             {
-                await SendAsync(socket, buffer, writer.WriteParticipants(buffer), cancellationToken);
+                // Let the schedule slip instead; tick numbers (and the packets' schedule) stay consecutive.
+                skew += TimeSpan.FromSeconds((due - tick - maxCatchUp) * dt);
+                due = tick + maxCatchUp;
             }
 
-            if (tick % sessionEvery == 0)
+            for (; tick < due; tick++)
             {
-                await SendAsync(socket, buffer, writer.WriteSession(buffer), cancellationToken);
+                await SendTickAsync(socket, buffer, field, writer, tick, sessionEvery, participantsEvery, cancellationToken).ConfigureAwait(false);
             }
-
-            await SendAsync(socket, buffer, writer.WriteMotion(buffer), cancellationToken);
-            await SendAsync(socket, buffer, writer.WriteLapData(buffer), cancellationToken);
-            await SendAsync(socket, buffer, writer.WriteCarTelemetry(buffer), cancellationToken);
-            await SendAsync(socket, buffer, writer.WriteCarStatus(buffer), cancellationToken);
 
             if (stopwatch.Elapsed >= nextProgress)
             {
@@ -71,27 +73,48 @@ public sealed class Simulator(SimulatorOptions options, TextWriter? progress = n
                 nextProgress += TimeSpan.FromSeconds(10);
             }
 
-            try
+            var wait = TimeSpan.FromSeconds(tick * dt) + skew - stopwatch.Elapsed;
+            if (wait > TimeSpan.Zero)
             {
-                if (!await timer.WaitForNextTickAsync(cancellationToken))
+                try
+                {
+                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
                 {
                     break;
                 }
-            }
-            catch (OperationCanceledException)
-            {
-                break;
             }
         }
 
         progress?.WriteLine($"Simulator stopped after {stopwatch.Elapsed.TotalSeconds:0.#} s: {DatagramsSent} datagrams sent.");
     }
 
+    private async ValueTask SendTickAsync(Socket socket, byte[] buffer, SimulatedField field, F1_23PacketWriter writer, long tick,
+        int sessionEvery, int participantsEvery, CancellationToken cancellationToken)
+    {
+        field.Step(1.0 / options.RateHz);
+        if (tick % participantsEvery == 0)
+        {
+            await SendAsync(socket, buffer, writer.WriteParticipants(buffer), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (tick % sessionEvery == 0)
+        {
+            await SendAsync(socket, buffer, writer.WriteSession(buffer), cancellationToken).ConfigureAwait(false);
+        }
+
+        await SendAsync(socket, buffer, writer.WriteMotion(buffer), cancellationToken).ConfigureAwait(false);
+        await SendAsync(socket, buffer, writer.WriteLapData(buffer), cancellationToken).ConfigureAwait(false);
+        await SendAsync(socket, buffer, writer.WriteCarTelemetry(buffer), cancellationToken).ConfigureAwait(false);
+        await SendAsync(socket, buffer, writer.WriteCarStatus(buffer), cancellationToken).ConfigureAwait(false);
+    }
+
     private async ValueTask SendAsync(Socket socket, byte[] buffer, int length, CancellationToken cancellationToken)
     {
         try
         {
-            await socket.SendToAsync(buffer.AsMemory(0, length), SocketFlags.None, options.Target, cancellationToken);
+            await socket.SendToAsync(buffer.AsMemory(0, length), SocketFlags.None, options.Target, cancellationToken).ConfigureAwait(false);
             DatagramsSent++;
         }
         catch (SocketException)

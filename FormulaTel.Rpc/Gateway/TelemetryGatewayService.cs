@@ -22,6 +22,8 @@ public sealed partial class TelemetryGatewayService(
         LogPublisherConnected(logger, context.Peer);
         try
         {
+            // Headers at once: the publisher takes frames from its buffer only once it knows rpc is there.
+            await context.WriteResponseHeadersAsync([]);
             var accepted = new List<TelemetryFrame>(MaxWatchBatchFrames);
             await foreach (var batch in requestStream.ReadAllAsync(context.CancellationToken))
             {

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Net.Sockets;
+using FormulaTel.Ingest.Simulation;
+using FormulaTel.Testing;
+
+namespace FormulaTel.Ingest.Tests;
+
+/// <summary>Datagrams over a real UDP socket: bad ones counted per reason, good ones still decoded after them.</summary>
+public class UdpReceiverTests
+{
+    [Fact]
+    public async Task Bad_datagrams_are_counted_per_reason_and_the_loop_goes_on()
+    {
+        // No rpc: frames wait in the buffer, which is all this test looks at.
+        await using var ingest = await IngestTestHost.StartAsync(new Uri($"http://127.0.0.1:{FreePort.Tcp()}"));
+        using var udp = new UdpClient(AddressFamily.InterNetwork);
+        var target = new IPEndPoint(IPAddress.Loopback, ingest.UdpPort);
+
+        var telemetry = Fixtures.PacketBytes("2023-06.bin");
+        var header2022 = (byte[])telemetry.Clone();
+        header2022[0] = 0xE6; // 2022
+        var unknownId = (byte[])telemetry.Clone();
+        unknownId[6] = 42;
+        var datagrams = new[]
+        {
+            new byte[10],                           // too short
+            header2022,                             // unknown format
+            unknownId,                              // unknown packet id
+            telemetry[..^1],                        // wrong length
+            Fixtures.PacketBytes("2023-03-FTLP.bin"), // not decoded yet
+            new byte[2000],                         // format 0: unknown
+            telemetry,                              // good
+        };
+        foreach (var datagram in datagrams)
+        {
+            await udp.SendAsync(datagram, target);
+        }
+
+        await Eventually.Until(() => ingest.Metrics.Snapshot().DatagramsReceived == datagrams.Length, "all datagrams received");
+        var stats = ingest.Metrics.Snapshot();
+        Assert.Equal(1, stats.DatagramsDroppedByReason["too_short"]);
+        Assert.Equal(2, stats.DatagramsDroppedByReason["unknown_format"]);
+        Assert.Equal(1, stats.DatagramsDroppedByReason["unknown_packet_id"]);
+        Assert.Equal(1, stats.DatagramsDroppedByReason["wrong_length"]);
+        Assert.Equal(1, stats.DatagramsDroppedByReason["not_decoded"]);
+        Assert.Equal(1, stats.FramesDecoded);
+        Assert.Equal(0, stats.ReceiveErrors);
+    }
+
+    [Fact]
+    public async Task Listens_on_IPv4_and_IPv6_at_once()
+    {
+        await using var ingest = await IngestTestHost.StartAsync(new Uri($"http://127.0.0.1:{FreePort.Tcp()}"));
+        var telemetry = Fixtures.PacketBytes("2023-06.bin");
+        using var v4 = new UdpClient(AddressFamily.InterNetwork);
+        await v4.SendAsync(telemetry, new IPEndPoint(IPAddress.Loopback, ingest.UdpPort));
+        using var v6 = new UdpClient(AddressFamily.InterNetworkV6);
+        await v6.SendAsync(telemetry, new IPEndPoint(IPAddress.IPv6Loopback, ingest.UdpPort));
+
+        await Eventually.Until(() => ingest.Metrics.Snapshot().FramesDecoded == 2, "a frame from each family");
+        var sources = new HashSet<string>();
+        while (ingest.Buffer.Reader.TryRead(out var frame))
+        {
+            sources.Add(frame.Envelope.SourceId);
+        }
+
+        Assert.Contains(sources, s => s.StartsWith("127.0.0.1:", StringComparison.Ordinal));
+        Assert.Contains(sources, s => s.StartsWith("[::1]:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_full_buffer_drops_the_oldest_frames_and_counts_them()
+    {
+        await using var ingest = await IngestTestHost.StartAsync(
+            new Uri($"http://127.0.0.1:{FreePort.Tcp()}"),
+            new() { ["Ingest:BufferCapacity"] = "50" });
+        var field = new SimulatedField(20, 0);
+        var writer = new F1_23PacketWriter(field, 77);
+        var buffer = new byte[1500];
+        using var udp = new UdpClient(AddressFamily.InterNetwork);
+        await udp.SendAsync(buffer.AsMemory(0, writer.WriteParticipants(buffer)), new IPEndPoint(IPAddress.Loopback, ingest.UdpPort));
+        await udp.SendAsync(buffer.AsMemory(0, writer.WriteCarTelemetry(buffer)), new IPEndPoint(IPAddress.Loopback, ingest.UdpPort));
+        await udp.SendAsync(buffer.AsMemory(0, writer.WriteCarStatus(buffer)), new IPEndPoint(IPAddress.Loopback, ingest.UdpPort));
+
+        // 60 frames into a buffer of 50 with nothing draining it (rpc is absent): 10 dropped, 50 kept.
+        await Eventually.Until(() => ingest.Metrics.Snapshot().FramesDecoded == 60, "60 frames decoded");
+        await Eventually.Until(() => ingest.Metrics.Snapshot().FramesDroppedBufferFull == 10, "10 counted drops");
+        Assert.Equal(50, ingest.Buffer.Count);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using FormulaTel.Protos.V1;
+using FormulaTel.Rpc;
+using FormulaTel.Rpc.Publishing;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FormulaTel.Testing;
+
+/// <summary>
+/// The real rpc service (its own wiring, <see cref="Extensions.AddRpc"/>) on a real loopback port speaking
+/// HTTP/2 without TLS, as under Aspire. Can be stopped and started again on the same port.
+/// </summary>
+public sealed class RpcTestHost : IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    private RpcTestHost(int port) => Port = port;
+
+    public int Port { get; }
+
+    public Uri Address => new($"http://127.0.0.1:{Port}");
+
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("rpc is not running.");
+
+    public RpcMetrics Metrics => Services.GetRequiredService<RpcMetrics>();
+
+    public LocalFanOut FanOut => Services.GetRequiredService<LocalFanOut>();
+
+    public static async Task<RpcTestHost> StartAsync(int? port = null)
+    {
+        var host = new RpcTestHost(port ?? FreePort.Tcp());
+        await host.StartAsync();
+        return host;
+    }
+
+    public async Task StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Port, l => l.Protocols = HttpProtocols.Http2));
+        builder.AddRpc();
+        var app = builder.Build();
+        app.MapRpc();
+        await app.StartAsync();
+        _app = app;
+    }
+
+    public async Task StopAsync()
+    {
+        if (_app is { } app)
+        {
+            _app = null;
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await app.StopAsync(timeout.Token);
+            await app.DisposeAsync();
+        }
+    }
+
+    public TelemetryGateway.TelemetryGatewayClient CreateClient() =>
+        new(GrpcChannel.ForAddress(Address));
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+}
