@@ -11,6 +11,7 @@ public sealed partial class TelemetryGatewayService(
     ITelemetryPublisher publisher,
     LocalFanOut fanOut,
     RpcMetrics metrics,
+    IHostApplicationLifetime lifetime,
     ILogger<TelemetryGatewayService> logger) : TelemetryGateway.TelemetryGatewayBase
 {
     /// <summary>Most frames sent to a watcher in one message.</summary>
@@ -20,12 +21,15 @@ public sealed partial class TelemetryGatewayService(
     {
         metrics.PublishStreamOpened();
         LogPublisherConnected(logger, context.Peer);
+        // Streams last for hours: end them when rpc stops rather than holding shutdown until its timeout.
+        using var call = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var cancellationToken = call.Token;
         try
         {
             // Headers at once: the publisher takes frames from its buffer only once it knows rpc is there.
             await context.WriteResponseHeadersAsync([]);
             var accepted = new List<TelemetryFrame>(MaxWatchBatchFrames);
-            await foreach (var batch in requestStream.ReadAllAsync(context.CancellationToken))
+            await foreach (var batch in requestStream.ReadAllAsync(cancellationToken))
             {
                 accepted.Clear();
                 uint rejected = 0;
@@ -44,17 +48,17 @@ public sealed partial class TelemetryGatewayService(
                     }
                 }
 
-                await publisher.PublishAsync(accepted, context.CancellationToken);
+                await publisher.PublishAsync(accepted, cancellationToken);
                 await responseStream.WriteAsync(new PublishAck
                 {
                     Sequence = batch.Sequence,
                     AcceptedFrames = (uint)accepted.Count,
                     RejectedFrames = rejected,
-                }, context.CancellationToken);
+                }, cancellationToken);
                 metrics.BatchAcknowledged();
             }
         }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The publisher went away or rpc is stopping; it reconnects and resends what was not acknowledged.
         }
@@ -84,13 +88,15 @@ public sealed partial class TelemetryGatewayService(
     public override async Task Watch(WatchRequest request, IServerStreamWriter<FrameBatch> responseStream, ServerCallContext context)
     {
         using var subscription = fanOut.Subscribe(request);
+        using var call = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var cancellationToken = call.Token;
         var reader = subscription.Reader;
         ulong sequence = 0;
         try
         {
             // Headers now, so a watcher knows it is subscribed before the first frame arrives.
             await context.WriteResponseHeadersAsync([]);
-            while (await reader.WaitToReadAsync(context.CancellationToken))
+            while (await reader.WaitToReadAsync(cancellationToken))
             {
                 var batch = new FrameBatch { Sequence = ++sequence };
                 while (batch.Frames.Count < MaxWatchBatchFrames && reader.TryRead(out var frame))
@@ -98,12 +104,12 @@ public sealed partial class TelemetryGatewayService(
                     batch.Frames.Add(frame);
                 }
 
-                await responseStream.WriteAsync(batch, context.CancellationToken);
+                await responseStream.WriteAsync(batch, cancellationToken);
             }
         }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The watcher left.
+            // The watcher left, or rpc is stopping.
         }
     }
 

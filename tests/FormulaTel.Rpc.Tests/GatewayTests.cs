@@ -1,0 +1,162 @@
+using System.Diagnostics.Metrics;
+using FormulaTel.Protos.V1;
+using FormulaTel.Rpc.Publishing;
+using FormulaTel.Testing;
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FormulaTel.Rpc.Tests;
+
+/// <summary>The gateway over real gRPC: a real rpc on a loopback port, real HTTP/2 clients.</summary>
+public class GatewayTests
+{
+    [Fact]
+    public async Task Each_batch_is_acknowledged_by_sequence_and_bad_frames_are_counted()
+    {
+        await using var rpc = await RpcTestHost.StartAsync();
+        using var call = rpc.CreateClient().Publish();
+        await call.RequestStream.WriteAsync(Frames.Batch(1, Frames.Telemetry("a", 1, 0, 100), Frames.Telemetry("a", 1, 1, 120)));
+        await call.RequestStream.WriteAsync(Frames.Batch(2,
+            new TelemetryFrame { CarTelemetry = new CarTelemetry() },                                   // no envelope
+            new TelemetryFrame { Envelope = new Envelope { SourceId = "a" } },                          // no payload
+            new TelemetryFrame { Envelope = new Envelope(), CarTelemetry = new CarTelemetry() },        // no source
+            Frames.Telemetry("a", 1, 2, 140)));
+
+        Assert.True(await Eventually.Within(call.ResponseStream.MoveNext(), "first ack"));
+        Assert.Equal((1ul, 2u, 0u), (call.ResponseStream.Current.Sequence, call.ResponseStream.Current.AcceptedFrames, call.ResponseStream.Current.RejectedFrames));
+        Assert.True(await Eventually.Within(call.ResponseStream.MoveNext(), "second ack"));
+        Assert.Equal((2ul, 1u, 3u), (call.ResponseStream.Current.Sequence, call.ResponseStream.Current.AcceptedFrames, call.ResponseStream.Current.RejectedFrames));
+
+        await call.RequestStream.CompleteAsync();
+        Assert.False(await Eventually.Within(call.ResponseStream.MoveNext(), "end of acks"));
+        Assert.Equal(3, rpc.Metrics.FramesReceivedTotal);
+        Assert.Equal(3, rpc.Metrics.FramesRejectedTotal);
+    }
+
+    [Fact]
+    public async Task Watchers_get_only_what_their_filter_asks_for()
+    {
+        await using var rpc = await RpcTestHost.StartAsync();
+        var client = rpc.CreateClient();
+        using var all = client.Watch(new WatchRequest());
+        using var session2 = client.Watch(new WatchRequest { SessionUid = 2 });
+        using var car1OfB = client.Watch(new WatchRequest { SourceId = "b", CarIndex = 1 });
+        await Task.WhenAll(all.ResponseHeadersAsync, session2.ResponseHeadersAsync, car1OfB.ResponseHeadersAsync);
+        Assert.Equal(3, rpc.FanOut.WatcherCount);
+
+        using var publish = client.Publish();
+        var frames = new[]
+        {
+            Frames.Telemetry("a", 1, 0, 100), Frames.Telemetry("a", 2, 1, 110),
+            Frames.Telemetry("b", 2, 1, 120), Frames.Telemetry("b", 3, 0, 130),
+        };
+        await publish.RequestStream.WriteAsync(Frames.Batch(1, frames));
+        Assert.True(await Eventually.Within(publish.ResponseStream.MoveNext(), "ack"));
+
+        var fromAll = await Speeds(all, 4);
+        var fromSession2 = await Speeds(session2, 2);
+        var fromCar1OfB = await Speeds(car1OfB, 1);
+        Assert.Equal(new[] { 100f, 110f, 120f, 130f }, fromAll);
+        Assert.Equal(new[] { 110f, 120f }, fromSession2);
+        Assert.Equal(new[] { 120f }, fromCar1OfB);
+    }
+
+    private static async Task<float[]> Speeds(AsyncServerStreamingCall<FrameBatch> watch, int count)
+    {
+        var speeds = new List<float>();
+        while (speeds.Count < count)
+        {
+            Assert.True(await Eventually.Within(watch.ResponseStream.MoveNext(), "watched frames"));
+            speeds.AddRange(watch.ResponseStream.Current.Frames.Select(f => f.CarTelemetry.SpeedKph));
+        }
+
+        return [.. speeds];
+    }
+
+    [Fact]
+    public async Task A_watcher_that_never_reads_does_not_slow_publishers()
+    {
+        await using var rpc = await RpcTestHost.StartAsync();
+        var client = rpc.CreateClient();
+        using var stalled = client.Watch(new WatchRequest());
+        await stalled.ResponseHeadersAsync;
+
+        using var publish = client.Publish();
+        const int batches = 100;
+        const int perBatch = 500;
+        for (ulong b = 1; b <= batches; b++)
+        {
+            var batch = Frames.Batch(b, Enumerable.Range(0, perBatch).Select(i => Frames.Telemetry("a", 1, (uint)(i % 20), i)).ToArray());
+            await publish.RequestStream.WriteAsync(batch);
+        }
+
+        for (var b = 1; b <= batches; b++)
+        {
+            Assert.True(await Eventually.Within(publish.ResponseStream.MoveNext(), $"ack {b}"));
+        }
+
+        // 50,000 frames against a queue of 20,000 and a reader that takes nothing: the surplus is counted.
+        Assert.Equal(batches * perBatch, rpc.Metrics.FramesReceivedTotal);
+        await Eventually.Until(() => rpc.Metrics.WatchFramesDroppedTotal > 0, "slow watcher drops counted");
+    }
+
+    [Fact]
+    public async Task Per_car_gauges_are_labelled_with_session_and_car()
+    {
+        await using var rpc = await RpcTestHost.StartAsync();
+        using var publish = rpc.CreateClient().Publish();
+        await publish.RequestStream.WriteAsync(Frames.Batch(1, Frames.Telemetry("rig", 77, 3, 287.5f, gear: 7)));
+        Assert.True(await Eventually.Within(publish.ResponseStream.MoveNext(), "ack"));
+
+        var measurements = new List<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == RpcMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) =>
+            measurements.Add((instrument.Name, value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
+        listener.Start();
+        listener.RecordObservableInstruments();
+        // Other tests' rpc instances share the meter name: keep this test's car only.
+        measurements.RemoveAll(m => !Equals(m.Tags.GetValueOrDefault("source"), "rig"));
+
+        var speed = Assert.Single(measurements, m => m.Instrument == "formulatel.car.speed");
+        Assert.Equal(287.5, speed.Value);
+        Assert.Equal("77", speed.Tags["session"]);
+        Assert.Equal(3, speed.Tags["car"]);
+        Assert.Equal("rig", speed.Tags["source"]);
+        Assert.Equal(7, Assert.Single(measurements, m => m.Instrument == "formulatel.car.gear").Value);
+        Assert.Equal(11500, Assert.Single(measurements, m => m.Instrument == "formulatel.car.engine_rpm").Value);
+        Assert.Equal(0.75, Assert.Single(measurements, m => m.Instrument == "formulatel.car.throttle").Value);
+        Assert.Equal(0.25, Assert.Single(measurements, m => m.Instrument == "formulatel.car.brake").Value);
+    }
+
+    [Fact]
+    public void Frames_received_are_counted_by_game_and_payload()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var metrics = new RpcMetrics(services.GetRequiredService<IMeterFactory>(), TimeProvider.System);
+        var counted = new List<(long Value, Dictionary<string, object?> Tags)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "formulatel.rpc.frames.received")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) => counted.Add((value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
+        listener.Start();
+
+        metrics.FrameReceived(Frames.Telemetry("a", 1, 0, 10));
+        metrics.FrameReceived(new TelemetryFrame { Envelope = new Envelope { Game = Game.F123, SourceId = "a" }, Lap = new LapData() });
+
+        Assert.Equal(2, counted.Count);
+        Assert.Equal(("F123", "CarTelemetry"), ((string)counted[0].Tags["game"]!, (string)counted[0].Tags["payload"]!));
+        Assert.Equal("Lap", counted[1].Tags["payload"]);
+    }
+}
