@@ -1,0 +1,119 @@
+using System.Threading.Channels;
+using FormulaTel.Protos.V1;
+using FormulaTel.Testing;
+using FormulaTel.Web.Live;
+using Grpc.Core;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FormulaTel.Web.Tests;
+
+/// <summary>rpc → web's watch feed → store → coalescer → SignalR hub → a SignalR client, all real.</summary>
+public class LiveHubTests
+{
+    private static async Task Publish(RpcTestHost rpc, ulong sequence, params TelemetryFrame[] frames)
+    {
+        using var call = rpc.CreateClient().Publish();
+        var batch = new FrameBatch { Sequence = sequence };
+        batch.Frames.AddRange(frames);
+        await call.RequestStream.WriteAsync(batch);
+        Assert.True(await Eventually.Within(call.ResponseStream.MoveNext(), "ack"));
+        await call.RequestStream.CompleteAsync();
+    }
+
+    private static async Task<HubConnection> Connect(WebTestHost web)
+    {
+        var connection = new HubConnectionBuilder().WithUrl(new Uri(web.Address, LiveHub.Path)).Build();
+        await connection.StartAsync();
+        return connection;
+    }
+
+    [Fact]
+    public async Task A_subscribed_client_receives_the_cars_state_as_published()
+    {
+        await using var rpc = await RpcTestHost.StartAsync();
+        await using var web = await WebTestHost.StartAsync(rpc.Address);
+        await Eventually.Until(() => web.Services.GetRequiredService<RpcWatchFeed>().Connected, "web watching rpc");
+        await using var connection = await Connect(web);
+
+        var states = Channel.CreateUnbounded<CarState>();
+        connection.On<CarState>(LiveHub.CarStateMethod, s => states.Writer.TryWrite(s));
+        var sessionsPushed = Channel.CreateUnbounded<IReadOnlyList<SessionSummary>>();
+        connection.On<IReadOnlyList<SessionSummary>>(LiveHub.SessionsMethod, s => sessionsPushed.Writer.TryWrite(s));
+
+        await Publish(rpc, 1,
+            Frames.Session("rig", 55, 2, "Suzuka"),
+            Frames.Participant("rig", 55, 2, "TSUNODA", player: true),
+            Frames.Telemetry("rig", 55, 2, 301, player: true));
+
+        var key = SessionKeys.For("rig", 55);
+        await Eventually.Until(async () => (await connection.InvokeAsync<IReadOnlyList<SessionSummary>>("GetSessions")).Any(s => s.SessionKey == key), "session listed");
+        var session = (await connection.InvokeAsync<IReadOnlyList<SessionSummary>>("GetSessions")).Single(s => s.SessionKey == key);
+        Assert.Equal("Suzuka", session.Track);
+        Assert.Equal(2, session.PlayerCarIndex);
+        Assert.Equal("TSUNODA", Assert.Single(session.Cars).Name);
+        Assert.Contains(await Eventually.Within(sessionsPushed.Reader.ReadAsync().AsTask(), "sessions pushed"), s => s.SessionKey == key);
+
+        var current = await connection.InvokeAsync<CarState?>("Subscribe", key, 2);
+        Assert.Equal(301, current!.SpeedKph);
+
+        await Publish(rpc, 2, Frames.Telemetry("rig", 55, 2, 312.5f, player: true), Frames.Lap("rig", 55, 2, lap: 3, position: 5));
+        CarState pushed;
+        do
+        {
+            pushed = await Eventually.Within(states.Reader.ReadAsync().AsTask(), "pushed car state");
+        }
+        while (pushed.LapNumber != 3);
+
+        Assert.Equal((key, 2, 312.5f, 11000u, 6, 0.9f, 0.1f, 5u), (pushed.SessionKey, pushed.CarIndex, pushed.SpeedKph, pushed.EngineRpm, pushed.Gear, pushed.Throttle, pushed.Brake, pushed.Position));
+    }
+
+    [Fact]
+    public async Task Clients_only_get_the_cars_they_subscribed_to()
+    {
+        await using var rpc = await RpcTestHost.StartAsync();
+        await using var web = await WebTestHost.StartAsync(rpc.Address);
+        await Eventually.Until(() => web.Services.GetRequiredService<RpcWatchFeed>().Connected, "web watching rpc");
+        await using var connection = await Connect(web);
+        var states = Channel.CreateUnbounded<CarState>();
+        connection.On<CarState>(LiveHub.CarStateMethod, s => states.Writer.TryWrite(s));
+        await connection.InvokeAsync<CarState?>("Subscribe", SessionKeys.For("rig", 1), 1);
+
+        await Publish(rpc, 1, Frames.Telemetry("rig", 1, 0, 100), Frames.Telemetry("rig", 1, 1, 111));
+        var state = await Eventually.Within(states.Reader.ReadAsync().AsTask(), "car 1");
+        Assert.Equal((1, 111f), (state.CarIndex, state.SpeedKph));
+        await Publish(rpc, 2, Frames.Telemetry("rig", 1, 0, 100), Frames.Telemetry("rig", 1, 1, 122));
+        state = await Eventually.Within(states.Reader.ReadAsync().AsTask(), "car 1 again");
+        Assert.Equal((1, 122f), (state.CarIndex, state.SpeedKph));
+    }
+
+    [Fact]
+    public async Task Bad_subscriptions_get_a_clear_error()
+    {
+        await using var rpc = await RpcTestHost.StartAsync();
+        await using var web = await WebTestHost.StartAsync(rpc.Address);
+        await using var connection = await Connect(web);
+        var error = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync<CarState?>("Subscribe", "", 99));
+        Assert.Contains("session key", error.Message);
+    }
+
+    [Fact]
+    public async Task The_feed_reconnects_after_rpc_restarts()
+    {
+        var rpc = await RpcTestHost.StartAsync();
+        await using var web = await WebTestHost.StartAsync(rpc.Address);
+        var feed = web.Services.GetRequiredService<RpcWatchFeed>();
+        await Eventually.Until(() => feed.Connected, "web watching rpc");
+
+        await rpc.StopAsync();
+        await Eventually.Until(() => !feed.Connected, "web notices rpc is gone");
+        await rpc.StartAsync();
+        await Eventually.Until(() => feed.Connected, "web watching the restarted rpc");
+
+        await Publish(rpc, 1, Frames.Telemetry("rig", 9, 0, 199));
+        var store = web.Services.GetRequiredService<CarStateStore>();
+        await Eventually.Until(() => store.Get(new CarKey(SessionKeys.For("rig", 9), 0))?.SpeedKph == 199, "frame after restart");
+        await rpc.DisposeAsync();
+    }
+}

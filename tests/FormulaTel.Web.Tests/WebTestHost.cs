@@ -1,0 +1,52 @@
+using FormulaTel.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FormulaTel.Web.Tests;
+
+/// <summary>Web with its real wiring on a real loopback port, fed by a real rpc.</summary>
+public sealed class WebTestHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private WebTestHost(WebApplication app, int port)
+    {
+        _app = app;
+        Address = new Uri($"http://127.0.0.1:{port}");
+    }
+
+    public Uri Address { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<WebTestHost> StartAsync(Uri rpcAddress)
+    {
+        var port = FreePort.Tcp();
+        var builder = WebApplication.CreateBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["urls"] = $"http://127.0.0.1:{port}",
+            ["Web:RpcAddress"] = rpcAddress.ToString(),
+        });
+        // The same calls as web's Program.cs.
+        builder.AddServiceDefaults();
+        builder.AddWeb();
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapWeb();
+        await app.StartAsync();
+        return new WebTestHost(app, port);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await _app.StopAsync(timeout.Token);
+        await _app.DisposeAsync();
+    }
+}
