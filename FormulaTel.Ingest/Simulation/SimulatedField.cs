@@ -80,7 +80,9 @@ public sealed class SimulatedField
         var speed = previous + Math.Clamp(target - previous, -5.0 * 9.81 * dt, 1.4 * 9.81 * dt);
         car.SpeedMps = Math.Max(0, speed);
         car.AccelerationMps2 = (car.SpeedMps - previous) / dt;
-        car.Throttle = car.AccelerationMps2 >= -0.5 ? Math.Clamp(0.35 + car.AccelerationMps2 / 8, 0.35, 1) : 0;
+        // Flat out when accelerating hard or at the car's top speed; part throttle holding a corner's speed.
+        var flatOut = car.AccelerationMps2 > 0.5 * 9.81 || car.SpeedMps >= 0.97 * Track.SpeedAt(car.LapDistance) * car.Pace && Track.CurvatureAt(car.LapDistance) is > -0.002 and < 0.002;
+        car.Throttle = car.AccelerationMps2 < -0.5 ? 0 : flatOut ? 1 : Math.Clamp(0.45 + car.AccelerationMps2 / 9.81, 0.45, 1);
         car.Brake = car.AccelerationMps2 < -0.5 ? Math.Clamp(-car.AccelerationMps2 / (5.0 * 9.81), 0, 1) : 0;
         var curvature = Track.CurvatureAt(car.LapDistance);
         car.Steer = Math.Clamp(curvature * 60, -1, 1);

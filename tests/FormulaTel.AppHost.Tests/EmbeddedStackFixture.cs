@@ -1,0 +1,59 @@
+using FormulaTel.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FormulaTel.AppHost.Tests;
+
+/// <summary>
+/// The AppHost's embedded stack, started once for the end-to-end tests: rpc, ingest (on a free UDP port), web and
+/// the simulator as real processes under Aspire, on randomised ports.
+/// </summary>
+public sealed class EmbeddedStackFixture : IAsyncLifetime
+{
+    private DistributedApplication? _app;
+
+    public int UdpPort { get; } = FreePort.Udp();
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack is not running.");
+
+    public Uri WebAddress { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FormulaTel_AppHost>(
+            [
+                "FORMULATEL_STACK=embedded",
+                $"FormulaTel:UdpPort={UdpPort}",
+                // Free ports for the proxied endpoints, so the tests never clash with a running `dotnet run`.
+                "DcpPublisher:RandomizePorts=true",
+            ],
+            (options, _) => options.DisableDashboard = true);
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+
+        _app = await builder.BuildAsync();
+        using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await _app.StartAsync(startup.Token);
+        foreach (var resource in new[] { "rpc", "ingest", "web" })
+        {
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, startup.Token);
+        }
+
+        WebAddress = _app.GetEndpoint("web", "http");
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _app.StopAsync(timeout.Token);
+            await _app.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class EmbeddedStackCollection : ICollectionFixture<EmbeddedStackFixture>
+{
+    public const string Name = "embedded stack";
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The one command that passes FormulaTel's tests on a fresh machine: installs what the tests need (Debian's
+# Chromium for the browser tests), builds, runs every test project, and ends with the totals on a line of their own.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n==> %s\n' "$*"; }
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "Installing ${need_apt[*]} (Debian packages the tests use)"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "error: the .NET SDK (see global.json) is not installed" >&2
+  exit 2
+fi
+
+if [ ! -d ../shared/fixtures/f1 ] && [ -z "${FORMULATEL_FIXTURES:-}" ]; then
+  echo "error: F1 fixtures not found at ../shared/fixtures/f1; set FORMULATEL_FIXTURES to their folder" >&2
+  exit 2
+fi
+
+results=artifacts/test-results
+rm -rf "$results"
+mkdir -p "$results"
+
+log "Building"
+dotnet build FormulaTel.sln -nologo -v:minimal
+
+log "Testing"
+set +e
+dotnet test FormulaTel.sln --no-build -nologo \
+  --logger "trx" --logger "console;verbosity=normal" \
+  --results-directory "$results" \
+  --blame-hang-timeout 10m
+status=$?
+set -e
+
+# Totals from the TRX files, one per test project (dotnet test's own summary is per project).
+passed=0; failed=0; skipped=0; files=0
+for trx in "$results"/*.trx; do
+  [ -e "$trx" ] || continue
+  files=$((files + 1))
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { printf '%s' "$counters" | grep -o "$1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+
+if [ "$files" -eq 0 ]; then
+  echo "error: no test results were written" >&2
+  failed=$((failed + 1))
+fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # A crashed or hung test host reports no failure of its own: count it.
+  failed=1
+fi
+
+echo
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
