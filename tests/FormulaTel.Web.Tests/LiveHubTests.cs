@@ -22,6 +22,15 @@ public class LiveHubTests
         await call.RequestStream.CompleteAsync();
     }
 
+    /// <summary>rpc, web watching it, and a client connected to web's hub.</summary>
+    private static async Task<(RpcTestHost Rpc, WebTestHost Web, HubConnection Hub)> StartStack()
+    {
+        var rpc = await RpcTestHost.StartAsync();
+        var web = await WebTestHost.StartAsync(rpc.Address);
+        await Eventually.Until(() => web.Services.GetRequiredService<RpcWatchFeed>().Connected, "web watching rpc");
+        return (rpc, web, await Connect(web));
+    }
+
     private static async Task<HubConnection> Connect(WebTestHost web)
     {
         var connection = new HubConnectionBuilder().WithUrl(new Uri(web.Address, LiveHub.Path)).Build();
@@ -32,10 +41,10 @@ public class LiveHubTests
     [Fact]
     public async Task A_subscribed_client_receives_the_cars_state_as_published()
     {
-        await using var rpc = await RpcTestHost.StartAsync();
-        await using var web = await WebTestHost.StartAsync(rpc.Address);
-        await Eventually.Until(() => web.Services.GetRequiredService<RpcWatchFeed>().Connected, "web watching rpc");
-        await using var connection = await Connect(web);
+        var (rpc, web, connection) = await StartStack();
+        await using var _ = rpc;
+        await using var __ = web;
+        await using var ___ = connection;
 
         var states = Channel.CreateUnbounded<CarState>();
         connection.On<CarState>(LiveHub.CarStateMethod, s => states.Writer.TryWrite(s));
@@ -72,10 +81,10 @@ public class LiveHubTests
     [Fact]
     public async Task Clients_only_get_the_cars_they_subscribed_to()
     {
-        await using var rpc = await RpcTestHost.StartAsync();
-        await using var web = await WebTestHost.StartAsync(rpc.Address);
-        await Eventually.Until(() => web.Services.GetRequiredService<RpcWatchFeed>().Connected, "web watching rpc");
-        await using var connection = await Connect(web);
+        var (rpc, web, connection) = await StartStack();
+        await using var _ = rpc;
+        await using var __ = web;
+        await using var ___ = connection;
         var states = Channel.CreateUnbounded<CarState>();
         connection.On<CarState>(LiveHub.CarStateMethod, s => states.Writer.TryWrite(s));
         await connection.InvokeAsync<CarState?>("Subscribe", SessionKeys.For("rig", 1), 1);
