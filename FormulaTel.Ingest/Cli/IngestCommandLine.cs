@@ -9,7 +9,7 @@ namespace FormulaTel.Ingest.Cli;
 /// </summary>
 public static class IngestCommandLine
 {
-    private static readonly string[] Commands = ["simulate", "--help", "-h", "-?", "help", "--version"];
+    private static readonly string[] Commands = ["simulate", "decode", "--help", "-h", "-?", "help", "--version"];
 
     /// <summary>True when the arguments ask for a command rather than the ingest service.</summary>
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.OrdinalIgnoreCase);
@@ -33,6 +33,7 @@ public static class IngestCommandLine
             "and streams them to rpc. Run with no command to start the service (configuration: Ingest:UdpPort, " +
             "Ingest:RpcAddress, ...; see README).");
         root.Subcommands.Add(SimulateCommand());
+        root.Subcommands.Add(DecodeCommand.Build());
         return root;
     }
 

@@ -77,23 +77,23 @@ public sealed class F1_23PacketWriter(SimulatedField field, ulong sessionUid)
 
     public int WriteLapData(Span<byte> destination)
     {
-        var packet = new PacketLapData { Header = Header(F1PacketId.LapData), TimeTrialPbCarIdx = 255, TimeTrialRivalCarIdx = 255 };
+        var packet = new PacketLapData { Header = Header(F1PacketId.LapData), TimeTrialPBCarIdx = 255, TimeTrialRivalCarIdx = 255 };
         var leader = field.Cars.MaxBy(c => c.TotalDistance)!;
         var byPosition = field.Cars.OrderBy(c => c.Position).ToArray();
         foreach (var car in field.Cars)
         {
             var ahead = car.Position > 1 ? byPosition[car.Position - 2] : car;
             ref var l = ref packet.LapData[car.Index];
-            l.LastLapTimeInMs = Ms(car.LastLapTime);
-            l.CurrentLapTimeInMs = Ms(car.CurrentLapTime);
+            l.LastLapTimeInMS = Ms(car.LastLapTime);
+            l.CurrentLapTimeInMS = Ms(car.CurrentLapTime);
             var s1 = Ms(car.Sector1Time);
             var s2 = Ms(car.Sector2Time);
-            l.Sector1TimeInMs = (ushort)(s1 % 60_000);
+            l.Sector1TimeInMS = (ushort)(s1 % 60_000);
             l.Sector1TimeMinutes = (byte)(s1 / 60_000);
-            l.Sector2TimeInMs = (ushort)(s2 % 60_000);
+            l.Sector2TimeInMS = (ushort)(s2 % 60_000);
             l.Sector2TimeMinutes = (byte)(s2 / 60_000);
-            l.DeltaToCarInFrontInMs = GapMs(ahead, car);
-            l.DeltaToRaceLeaderInMs = GapMs(leader, car);
+            l.DeltaToCarInFrontInMS = GapMs(ahead, car);
+            l.DeltaToRaceLeaderInMS = GapMs(leader, car);
             l.LapDistance = (float)car.LapDistance;
             l.TotalDistance = (float)car.TotalDistance;
             l.CarPosition = (byte)car.Position;
@@ -140,7 +140,7 @@ public sealed class F1_23PacketWriter(SimulatedField field, ulong sessionUid)
             t.Brake = (float)car.Brake;
             t.Clutch = 0;
             t.Gear = (sbyte)car.Gear;
-            t.EngineRpm = (ushort)car.EngineRpm;
+            t.EngineRPM = (ushort)car.EngineRpm;
             t.Drs = 0;
             var revRatio = Math.Clamp((car.EngineRpm - 10_000) / 3_000.0, 0, 1);
             t.RevLightsPercent = (byte)Math.Round(revRatio * 100);
@@ -173,16 +173,16 @@ public sealed class F1_23PacketWriter(SimulatedField field, ulong sessionUid)
             s.FuelInTank = (float)car.FuelKg;
             s.FuelCapacity = 110;
             s.FuelRemainingLaps = (float)(car.FuelKg / 1.8);
-            s.MaxRpm = SimulatedCar.MaxRpm;
-            s.IdleRpm = SimulatedCar.IdleRpm;
+            s.MaxRPM = SimulatedCar.MaxRpm;
+            s.IdleRPM = SimulatedCar.IdleRpm;
             s.MaxGears = 8;
             s.DrsAllowed = 0;
             s.ActualTyreCompound = 18;  // C3
             s.VisualTyreCompound = 17;  // medium
             s.TyresAgeLaps = (byte)Math.Min(255, car.TyreAgeLaps);
             s.VehicleFiaFlags = 0;
-            s.EnginePowerIce = (float)(car.Throttle * 560_000);
-            s.EnginePowerMguk = (float)(car.Throttle * 120_000);
+            s.EnginePowerICE = (float)(car.Throttle * 560_000);
+            s.EnginePowerMGUK = (float)(car.Throttle * 120_000);
             s.ErsStoreEnergy = (float)car.ErsJoules;
             s.ErsDeployMode = 1;
         }
@@ -198,7 +198,7 @@ public sealed class F1_23PacketWriter(SimulatedField field, ulong sessionUid)
         GameMinorVersion = 21,
         PacketVersion = 1,
         PacketId = (byte)id,
-        SessionUid = sessionUid,
+        SessionUID = sessionUid,
         SessionTime = (float)field.SessionTime,
         FrameIdentifier = field.FrameId,
         OverallFrameIdentifier = field.FrameId,

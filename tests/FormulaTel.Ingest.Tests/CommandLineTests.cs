@@ -62,6 +62,6 @@ public class CommandLineTests
         Assert.Contains("Simulating 3 cars at 20 Hz", progress.ToString());
         var datagram = (await receiver.ReceiveAsync()).Buffer;
         Assert.Equal(DatagramDropReason.None, F1Decoder.Validate(datagram, out var header));
-        Assert.Equal(987ul, header.SessionUid);
+        Assert.Equal(987ul, header.SessionUID);
     }
 }

@@ -32,7 +32,7 @@ public class F1FixturePacketTests
         Assert.Equal(21, header.GameMinorVersion);
         Assert.Equal(bytes[5], header.PacketVersion);
         Assert.Equal(6, header.PacketId);
-        Assert.Equal(BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(7)), header.SessionUid);
+        Assert.Equal(BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(7)), header.SessionUID);
         Assert.Equal(BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(15)), header.SessionTime);
         Assert.Equal(BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(19)), header.FrameIdentifier);
         Assert.Equal(BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(23)), header.OverallFrameIdentifier);
@@ -187,11 +187,11 @@ public class F1FixturePacketTests
             Assert.Equal(DatagramDropReason.None, reasons[decoded]);
         }
 
-        Assert.Equal(DatagramDropReason.NotDecoded, reasons["2023-03-FTLP.bin"]);
-        Assert.Equal(DatagramDropReason.NotDecoded, reasons["2023-13.bin"]);
+        Assert.Equal(DatagramDropReason.NotMapped, reasons["2023-03-FTLP.bin"]);
+        Assert.Equal(DatagramDropReason.NotMapped, reasons["2023-13.bin"]);
         Assert.Equal(DatagramDropReason.UnknownFormat, reasons["2024-06.bin"]);
         // BUTN: zero game year and session, but a valid Event id and length.
-        Assert.Equal(DatagramDropReason.NotDecoded, reasons["2023-03-BUTN.bin"]);
+        Assert.Equal(DatagramDropReason.NotMapped, reasons["2023-03-BUTN.bin"]);
         Assert.DoesNotContain(DatagramDropReason.TooShort, reasons.Values);
     }
 }

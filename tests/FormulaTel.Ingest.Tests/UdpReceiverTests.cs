@@ -27,7 +27,7 @@ public class UdpReceiverTests
             header2022,                             // unknown format
             unknownId,                              // unknown packet id
             telemetry[..^1],                        // wrong length
-            Fixtures.PacketBytes("2023-03-FTLP.bin"), // not decoded yet
+            Fixtures.PacketBytes("2023-03-FTLP.bin"), // decoded, not mapped into the spec yet
             new byte[2000],                         // format 0: unknown
             telemetry,                              // good
         };
@@ -42,7 +42,7 @@ public class UdpReceiverTests
         Assert.Equal(2, stats.DatagramsDroppedByReason["unknown_format"]);
         Assert.Equal(1, stats.DatagramsDroppedByReason["unknown_packet_id"]);
         Assert.Equal(1, stats.DatagramsDroppedByReason["wrong_length"]);
-        Assert.Equal(1, stats.DatagramsDroppedByReason["not_decoded"]);
+        Assert.Equal(1, stats.DatagramsDroppedByReason["not_mapped"]);
         Assert.Equal(1, stats.FramesDecoded);
         Assert.Equal(0, stats.ReceiveErrors);
     }

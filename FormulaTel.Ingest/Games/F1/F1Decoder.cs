@@ -14,8 +14,10 @@ public enum DatagramDropReason
     UnknownPacketId,
     /// <summary>The length differs from the spec size of its format and id.</summary>
     WrongLength,
-    /// <summary>A packet the format defines but FormulaTel does not decode yet.</summary>
-    NotDecoded,
+    /// <summary>An Event whose code the format does not define.</summary>
+    UnknownEventCode,
+    /// <summary>A packet FormulaTel decodes but does not map into the spec yet.</summary>
+    NotMapped,
 }
 
 public static class DatagramDropReasonNames
@@ -27,7 +29,8 @@ public static class DatagramDropReasonNames
         DatagramDropReason.UnknownFormat => "unknown_format",
         DatagramDropReason.UnknownPacketId => "unknown_packet_id",
         DatagramDropReason.WrongLength => "wrong_length",
-        DatagramDropReason.NotDecoded => "not_decoded",
+        DatagramDropReason.UnknownEventCode => "unknown_event_code",
+        DatagramDropReason.NotMapped => "not_mapped",
         _ => "none",
     };
 }
@@ -55,7 +58,10 @@ public static class F1Decoder
 
     public static int SpecSize2023(F1PacketId id) => Sizes2023[(int)id];
 
-    /// <summary>Validates <paramref name="datagram"/>; on success <paramref name="header"/> is its header.</summary>
+    /// <summary>
+    /// Validates <paramref name="datagram"/>: header, format, id, and the spec size for that id. An Event may be
+    /// shorter or longer than 45 bytes as long as its code's details fit (real captures have 44 and 47).
+    /// </summary>
     public static DatagramDropReason Validate(ReadOnlySpan<byte> datagram, out F1PacketHeader header)
     {
         if (datagram.Length < F1PacketHeader.Size)
@@ -75,17 +81,34 @@ public static class F1Decoder
             return DatagramDropReason.UnknownPacketId;
         }
 
-        if (datagram.Length != Sizes2023[header.PacketId])
+        if (header.PacketId == (byte)F1PacketId.Event)
         {
-            return DatagramDropReason.WrongLength;
+            if (datagram.Length < F1PacketHeader.Size + 4)
+            {
+                return DatagramDropReason.WrongLength;
+            }
+
+            var details = F1Events.DetailsSize(datagram.Slice(F1PacketHeader.Size, 4));
+            return details < 0 ? DatagramDropReason.UnknownEventCode
+                : datagram.Length < F1PacketHeader.Size + 4 + details ? DatagramDropReason.WrongLength
+                : DatagramDropReason.None;
         }
 
-        return (F1PacketId)header.PacketId switch
+        return datagram.Length == Sizes2023[header.PacketId] ? DatagramDropReason.None : DatagramDropReason.WrongLength;
+    }
+
+    /// <summary>Reads a validated Event datagram, whatever its length: missing trailing bytes read as zero.</summary>
+    public static PacketEventData ReadEvent(ReadOnlySpan<byte> datagram)
+    {
+        if (datagram.Length >= PacketEventData.Size)
         {
-            F1PacketId.Motion or F1PacketId.Session or F1PacketId.LapData or F1PacketId.Participants
-                or F1PacketId.CarTelemetry or F1PacketId.CarStatus => DatagramDropReason.None,
-            _ => DatagramDropReason.NotDecoded,
-        };
+            return MemoryMarshal.Read<PacketEventData>(datagram);
+        }
+
+        Span<byte> padded = stackalloc byte[PacketEventData.Size];
+        padded.Clear();
+        datagram.CopyTo(padded);
+        return MemoryMarshal.Read<PacketEventData>(padded);
     }
 
     /// <summary>Views a validated datagram as its packed packet struct, without copying.</summary>

@@ -40,6 +40,9 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
             case F1PacketId.CarStatus:
                 MapCarStatus(in F1Decoder.View<PacketCarStatusData>(datagram), sourceId, receivedAt, output);
                 break;
+            default:
+                // Decoded (F1SpecJson reads every packet) but not part of the spec's payloads yet.
+                return DatagramDropReason.NotMapped;
         }
 
         return DatagramDropReason.None;
@@ -49,7 +52,7 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
     {
         Game = Game.F123,
         SourceId = sourceId,
-        SessionUid = header.SessionUid,
+        SessionUid = header.SessionUID,
         CarIndex = (uint)carIndex,
         FrameId = header.FrameIdentifier,
         SessionTimeS = header.SessionTime,
@@ -59,7 +62,7 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
 
     private Span<bool> ActiveCars(in F1PacketHeader header, string sourceId, Span<bool> active)
     {
-        activeCars.Resolve(sourceId, header.SessionUid, header.PlayerCarIndex, active);
+        activeCars.Resolve(sourceId, header.SessionUID, header.PlayerCarIndex, active);
         return active;
     }
 
@@ -139,7 +142,7 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
             resultStatus[i] = packet.LapData[i].ResultStatus;
         }
 
-        activeCars.ObserveResultStatus(sourceId, packet.Header.SessionUid, resultStatus);
+        activeCars.ObserveResultStatus(sourceId, packet.Header.SessionUID, resultStatus);
         var active = ActiveCars(in packet.Header, sourceId, stackalloc bool[F1Limits.MaxCars]);
         for (var i = 0; i < F1Limits.MaxCars; i++)
         {
@@ -157,10 +160,10 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
                     LapNumber = lap.CurrentLapNum,
                     LapDistanceM = lap.LapDistance,
                     TotalDistanceM = lap.TotalDistance,
-                    CurrentLapTimeMs = lap.CurrentLapTimeInMs,
-                    LastLapTimeMs = lap.LastLapTimeInMs,
-                    Sector1TimeMs = SectorMs(lap.Sector1TimeMinutes, lap.Sector1TimeInMs),
-                    Sector2TimeMs = SectorMs(lap.Sector2TimeMinutes, lap.Sector2TimeInMs),
+                    CurrentLapTimeMs = lap.CurrentLapTimeInMS,
+                    LastLapTimeMs = lap.LastLapTimeInMS,
+                    Sector1TimeMs = SectorMs(lap.Sector1TimeMinutes, lap.Sector1TimeInMS),
+                    Sector2TimeMs = SectorMs(lap.Sector2TimeMinutes, lap.Sector2TimeInMS),
                     Sector = lap.Sector,
                     Position = lap.CarPosition,
                     GridPosition = lap.GridPosition,
@@ -174,12 +177,12 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
                     UnservedStopGoPenalties = lap.NumUnservedStopGoPens,
                     DriverStatus = lap.DriverStatus <= 4 ? (DriverStatus)lap.DriverStatus : DriverStatus.InGarage,
                     ResultStatus = lap.ResultStatus <= 7 ? (ResultStatus)lap.ResultStatus : ResultStatus.Invalid,
-                    DeltaToCarInFrontMs = lap.DeltaToCarInFrontInMs,
-                    DeltaToRaceLeaderMs = lap.DeltaToRaceLeaderInMs,
+                    DeltaToCarInFrontMs = lap.DeltaToCarInFrontInMS,
+                    DeltaToRaceLeaderMs = lap.DeltaToRaceLeaderInMS,
                     SafetyCarDeltaS = lap.SafetyCarDelta,
                     PitLaneTimerActive = lap.PitLaneTimerActive != 0,
-                    PitLaneTimeMs = lap.PitLaneTimeInLaneInMs,
-                    PitStopTimeMs = lap.PitStopTimerInMs,
+                    PitLaneTimeMs = lap.PitLaneTimeInLaneInMS,
+                    PitStopTimeMs = lap.PitStopTimerInMS,
                     PitStopShouldServePenalty = lap.PitStopShouldServePen != 0,
                 },
             });
@@ -191,7 +194,7 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
 
     private void MapParticipants(in PacketParticipantsData packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
     {
-        activeCars.ObserveParticipants(sourceId, packet.Header.SessionUid, Math.Min((int)packet.NumActiveCars, F1Limits.MaxCars));
+        activeCars.ObserveParticipants(sourceId, packet.Header.SessionUID, Math.Min((int)packet.NumActiveCars, F1Limits.MaxCars));
         var active = ActiveCars(in packet.Header, sourceId, stackalloc bool[F1Limits.MaxCars]);
         for (var i = 0; i < F1Limits.MaxCars; i++)
         {
@@ -241,7 +244,7 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
                     Steer = car.Steer,
                     Clutch = car.Clutch / 100f,
                     Gear = car.Gear,
-                    EngineRpm = car.EngineRpm,
+                    EngineRpm = car.EngineRPM,
                     DrsOpen = car.Drs != 0,
                     RevLightsRatio = car.RevLightsPercent / 100f,
                     RevLightsBits = car.RevLightsBitValue,
@@ -278,16 +281,16 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
                     FuelRemainingLaps = car.FuelRemainingLaps,
                     ErsStoreEnergyJ = car.ErsStoreEnergy,
                     ErsDeployMode = car.ErsDeployMode <= 3 ? (ErsDeployMode)car.ErsDeployMode : ErsDeployMode.None,
-                    ErsHarvestedThisLapMgukJ = car.ErsHarvestedThisLapMguk,
-                    ErsHarvestedThisLapMguhJ = car.ErsHarvestedThisLapMguh,
+                    ErsHarvestedThisLapMgukJ = car.ErsHarvestedThisLapMGUK,
+                    ErsHarvestedThisLapMguhJ = car.ErsHarvestedThisLapMGUH,
                     ErsDeployedThisLapJ = car.ErsDeployedThisLap,
                     VisualTyreCompound = F1Names.VisualCompound(car.VisualTyreCompound),
                     ActualTyreCompound = F1Names.ActualCompound(car.ActualTyreCompound),
                     TyreAgeLaps = car.TyresAgeLaps,
                     DrsAllowed = car.DrsAllowed != 0,
                     DrsActivationDistanceM = car.DrsActivationDistance,
-                    MaxRpm = car.MaxRpm,
-                    IdleRpm = car.IdleRpm,
+                    MaxRpm = car.MaxRPM,
+                    IdleRpm = car.IdleRPM,
                     MaxGears = car.MaxGears,
                     TractionControl = car.TractionControl,
                     AntiLockBrakes = car.AntiLockBrakes != 0,
@@ -295,8 +298,8 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
                     FrontBrakeBiasPercent = car.FrontBrakeBias,
                     PitLimiterOn = car.PitLimiterStatus != 0,
                     FiaFlag = car.VehicleFiaFlags,
-                    EnginePowerIceW = car.EnginePowerIce,
-                    EnginePowerMgukW = car.EnginePowerMguk,
+                    EnginePowerIceW = car.EnginePowerICE,
+                    EnginePowerMgukW = car.EnginePowerMGUK,
                     NetworkPaused = car.NetworkPaused != 0,
                 },
             });

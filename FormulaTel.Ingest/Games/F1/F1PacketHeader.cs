@@ -14,7 +14,7 @@ public struct F1PacketHeader
     public byte GameMinorVersion;
     public byte PacketVersion;
     public byte PacketId;
-    public ulong SessionUid;
+    public ulong SessionUID;
     public float SessionTime;              // seconds
     public uint FrameIdentifier;
     public uint OverallFrameIdentifier;    // does not go back after flashbacks

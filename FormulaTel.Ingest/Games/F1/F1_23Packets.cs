@@ -3,7 +3,8 @@ using System.Runtime.InteropServices;
 namespace FormulaTel.Ingest.Games.F1;
 
 // The F1 23 (packet format 2023) layouts, field for field as in EA's "F1 23 UDP Specification":
-// little-endian, packed, wheel order RL, RR, FL, FR. Field names are the spec's without the m_ prefix.
+// little-endian, packed, wheel order RL, RR, FL, FR. Field names are the spec's with m_ dropped and the first letter
+// upper-cased (so m_sessionUID is SessionUID); the decode command writes them back (F1SpecJson).
 
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
 public struct CarMotionData
@@ -97,7 +98,9 @@ public struct PacketSessionData
     public byte GearboxAssist;
     public byte PitAssist;
     public byte PitReleaseAssist;
+    [SpecName("m_ERSAssist")]
     public byte ErsAssist;
+    [SpecName("m_DRSAssist")]
     public byte DrsAssist;
     public byte DynamicRacingLine;
     public byte DynamicRacingLineType;
@@ -117,14 +120,14 @@ public struct PacketSessionData
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
 public struct LapData
 {
-    public uint LastLapTimeInMs;
-    public uint CurrentLapTimeInMs;
-    public ushort Sector1TimeInMs;
+    public uint LastLapTimeInMS;
+    public uint CurrentLapTimeInMS;
+    public ushort Sector1TimeInMS;
     public byte Sector1TimeMinutes;
-    public ushort Sector2TimeInMs;
+    public ushort Sector2TimeInMS;
     public byte Sector2TimeMinutes;
-    public ushort DeltaToCarInFrontInMs;
-    public ushort DeltaToRaceLeaderInMs;
+    public ushort DeltaToCarInFrontInMS;
+    public ushort DeltaToRaceLeaderInMS;
     public float LapDistance;         // metres, negative before the line is crossed
     public float TotalDistance;
     public float SafetyCarDelta;      // seconds
@@ -143,8 +146,8 @@ public struct LapData
     public byte DriverStatus;         // 0 garage, 1 flying lap, 2 in lap, 3 out lap, 4 on track
     public byte ResultStatus;         // 0 invalid, 1 inactive, 2 active, 3 finished, 4 dnf, 5 dsq, 6 nc, 7 retired
     public byte PitLaneTimerActive;
-    public ushort PitLaneTimeInLaneInMs;
-    public ushort PitStopTimerInMs;
+    public ushort PitLaneTimeInLaneInMS;
+    public ushort PitStopTimerInMS;
     public byte PitStopShouldServePen;
 }
 
@@ -155,7 +158,7 @@ public struct PacketLapData
     public const int Size = 1131;
     public F1PacketHeader Header;
     public CarArray<LapData> LapData;
-    public byte TimeTrialPbCarIdx;    // 255 if invalid
+    public byte TimeTrialPBCarIdx;    // 255 if invalid
     public byte TimeTrialRivalCarIdx; // 255 if invalid
 }
 
@@ -194,7 +197,7 @@ public struct CarTelemetryData
     public float Brake;               // 0..1
     public byte Clutch;               // 0..100
     public sbyte Gear;                // -1 R, 0 N, 1..8
-    public ushort EngineRpm;
+    public ushort EngineRPM;
     public byte Drs;                  // 0 off, 1 on
     public byte RevLightsPercent;
     public ushort RevLightsBitValue;  // bit 0 leftmost LED, bit 14 rightmost
@@ -229,8 +232,8 @@ public struct CarStatusData
     public float FuelInTank;          // kg
     public float FuelCapacity;        // kg
     public float FuelRemainingLaps;
-    public ushort MaxRpm;
-    public ushort IdleRpm;
+    public ushort MaxRPM;
+    public ushort IdleRPM;
     public byte MaxGears;
     public byte DrsAllowed;
     public ushort DrsActivationDistance; // metres, 0 not available
@@ -238,12 +241,12 @@ public struct CarStatusData
     public byte VisualTyreCompound;   // 16 soft, 17 medium, 18 hard, 7 inter, 8 wet
     public byte TyresAgeLaps;
     public sbyte VehicleFiaFlags;     // -1 unknown, 0 none, 1 green, 2 blue, 3 yellow
-    public float EnginePowerIce;      // W
-    public float EnginePowerMguk;     // W
+    public float EnginePowerICE;      // W
+    public float EnginePowerMGUK;     // W
     public float ErsStoreEnergy;      // J
     public byte ErsDeployMode;        // 0 none, 1 medium, 2 hotlap, 3 overtake
-    public float ErsHarvestedThisLapMguk;
-    public float ErsHarvestedThisLapMguh;
+    public float ErsHarvestedThisLapMGUK;
+    public float ErsHarvestedThisLapMGUH;
     public float ErsDeployedThisLap;
     public byte NetworkPaused;
 }

@@ -1,0 +1,71 @@
+namespace FormulaTel.Ingest.Games.F1;
+
+/// <summary>The F1 23 event codes and which member of <see cref="EventDataDetails"/> each one fills.</summary>
+public static class F1Events
+{
+    public enum Details
+    {
+        None,
+        FastestLap,
+        Vehicle,
+        Penalty,
+        SpeedTrap,
+        StartLights,
+        Flashback,
+        Buttons,
+        Overtake,
+    }
+
+    private static readonly Dictionary<string, Details> Codes2023 = new()
+    {
+        ["SSTA"] = Details.None,        // session started
+        ["SEND"] = Details.None,        // session ended
+        ["FTLP"] = Details.FastestLap,
+        ["RTMT"] = Details.Vehicle,     // retirement
+        ["DRSE"] = Details.None,        // DRS enabled
+        ["DRSD"] = Details.None,        // DRS disabled
+        ["TMPT"] = Details.Vehicle,     // team mate in pits
+        ["CHQF"] = Details.None,        // chequered flag
+        ["RCWN"] = Details.Vehicle,     // race winner
+        ["PENA"] = Details.Penalty,
+        ["SPTP"] = Details.SpeedTrap,
+        ["STLG"] = Details.StartLights,
+        ["LGOT"] = Details.None,        // lights out
+        ["DTSV"] = Details.Vehicle,     // drive through served
+        ["SGSV"] = Details.Vehicle,     // stop go served
+        ["FLBK"] = Details.Flashback,
+        ["BUTN"] = Details.Buttons,
+        ["RDFL"] = Details.None,        // red flag
+        ["OVTK"] = Details.Overtake,
+    };
+
+    public static IReadOnlyCollection<string> Codes => Codes2023.Keys;
+
+    /// <summary>Which details an event code carries; null for a code F1 23 does not define.</summary>
+    public static Details? DetailsOf(ReadOnlySpan<byte> code)
+    {
+        Span<char> chars = stackalloc char[4];
+        for (var i = 0; i < 4; i++)
+        {
+            chars[i] = (char)code[i];
+        }
+
+        return Codes2023.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars, out var details) ? details : null;
+    }
+
+    /// <summary>Bytes of details the code needs after the 4-byte code; -1 for an unknown code.</summary>
+    public static int DetailsSize(ReadOnlySpan<byte> code) => DetailsOf(code) switch
+    {
+        null => -1,
+        Details.None => 0,
+        Details.FastestLap => 5,
+        Details.Vehicle => 1,
+        Details.Penalty => 7,
+        Details.SpeedTrap => 12,
+        Details.StartLights => 1,
+        Details.Flashback => 8,
+        Details.Buttons => 4,
+        Details.Overtake => 2,
+        _ => -1,
+    };
+}
