@@ -189,12 +189,16 @@ public class DecodeCommandTests
         {
             var shortFile = Path.Combine(dir.FullName, "short.bin");
             File.WriteAllBytes(shortFile, new byte[5]);
-            var (exit, lines, errors) = Decode(shortFile, Path.Combine(dir.FullName, "missing.bin"), Fixtures.Packet("2023-01.bin"), Fixtures.Packet("2024-06.bin"));
+            var format2022 = Path.Combine(dir.FullName, "f1-22.bin");
+            var bytes = Fixtures.PacketBytes("2023-06.bin");
+            BinaryPrimitives.WriteUInt16LittleEndian(bytes, 2022);
+            File.WriteAllBytes(format2022, bytes);
+            var (exit, lines, errors) = Decode(shortFile, Path.Combine(dir.FullName, "missing.bin"), Fixtures.Packet("2023-01.bin"), format2022);
             Assert.Equal(1, exit);
             Assert.Equal("2023-01.bin", JsonDocument.Parse(Assert.Single(lines)).RootElement.GetProperty("file").GetString());
             Assert.Contains("short.bin: too short", errors);
             Assert.Contains("missing.bin: cannot read", errors);
-            Assert.Contains("2024-06.bin: packet format 2024 is not supported", errors);
+            Assert.Contains("f1-22.bin: packet format 2022 is not supported", errors);
         }
         finally
         {

@@ -189,7 +189,8 @@ public class F1FixturePacketTests
 
         Assert.Equal(DatagramDropReason.NotMapped, reasons["2023-03-FTLP.bin"]);
         Assert.Equal(DatagramDropReason.NotMapped, reasons["2023-13.bin"]);
-        Assert.Equal(DatagramDropReason.UnknownFormat, reasons["2024-06.bin"]);
+        Assert.Equal(DatagramDropReason.None, reasons["2024-06.bin"]);
+        Assert.Equal(DatagramDropReason.NotMapped, reasons["2024-14.bin"]);
         // BUTN: zero game year and session, but a valid Event id and length.
         Assert.Equal(DatagramDropReason.NotMapped, reasons["2023-03-BUTN.bin"]);
         Assert.DoesNotContain(DatagramDropReason.TooShort, reasons.Values);

@@ -97,8 +97,9 @@ public class RpcPublisherTests
             SendTicks(first.UdpPort, a, new F1_23PacketWriter(a, 1), 20),
             SendTicks(second.UdpPort, b, new F1_23PacketWriter(b, 2), 20));
 
-        await Eventually.Until(() => rpc.Metrics.FramesReceivedTotal == sent.Sum(), "frames of both instances");
-        Assert.Equal(sent[0], first.Metrics.Snapshot().FramesAcknowledged);
-        Assert.Equal(sent[1], second.Metrics.Snapshot().FramesAcknowledged);
+        // rpc counts a frame before its acknowledgement reaches ingest: wait for the acknowledgements.
+        await Eventually.Until(() => first.Metrics.Snapshot().FramesAcknowledged == sent[0], "first instance acknowledged");
+        await Eventually.Until(() => second.Metrics.Snapshot().FramesAcknowledged == sent[1], "second instance acknowledged");
+        Assert.Equal(sent.Sum(), rpc.Metrics.FramesReceivedTotal);
     }
 }

@@ -8,7 +8,7 @@ public enum DatagramDropReason
     None = 0,
     /// <summary>Shorter than the 29-byte header.</summary>
     TooShort,
-    /// <summary>A packet format we do not read (e.g. 2021/2022, or not an F1 datagram at all).</summary>
+    /// <summary>A packet format we do not read (2021/2022/2025 for now, or not an F1 datagram at all).</summary>
     UnknownFormat,
     /// <summary>A packet id the format does not define.</summary>
     UnknownPacketId,
@@ -42,10 +42,24 @@ public static class DatagramDropReasonNames
 public static class F1Decoder
 {
     public const ushort Format2023 = 2023;
+    public const ushort Format2024 = 2024;
 
-    // Spec sizes of format 2023 by packet id (0..13).
+    // Spec sizes by packet id: format 2023 has ids 0..13, 2024 adds 14 (TimeTrial).
     private static readonly int[] Sizes2023 =
         [1349, 644, 1131, 45, 1306, 1107, 1352, 1239, 1020, 1218, 953, 1460, 231, 217];
+
+    private static readonly int[] Sizes2024 =
+        [1349, 753, 1285, 45, 1350, 1133, 1352, 1239, 1020, 1306, 953, 1460, 231, 237, 101];
+
+    private static int[]? Sizes(ushort format) => format switch
+    {
+        Format2023 => Sizes2023,
+        Format2024 => Sizes2024,
+        _ => null,
+    };
+
+    /// <summary>The formats this decoder reads.</summary>
+    public static readonly ushort[] Formats = [Format2023, Format2024];
 
     static F1Decoder()
     {
@@ -57,6 +71,10 @@ public static class F1Decoder
     }
 
     public static int SpecSize2023(F1PacketId id) => Sizes2023[(int)id];
+
+    /// <summary>The spec size of a packet in a format; -1 when the format does not define it.</summary>
+    public static int SpecSize(ushort format, F1PacketId id) =>
+        Sizes(format) is { } sizes && (int)id < sizes.Length ? sizes[(int)id] : -1;
 
     /// <summary>
     /// Validates <paramref name="datagram"/>: header, format, id, and the spec size for that id. An Event may be
@@ -71,12 +89,12 @@ public static class F1Decoder
         }
 
         header = MemoryMarshal.Read<F1PacketHeader>(datagram);
-        if (header.PacketFormat != Format2023)
+        if (Sizes(header.PacketFormat) is not { } sizes)
         {
             return DatagramDropReason.UnknownFormat;
         }
 
-        if (header.PacketId >= Sizes2023.Length)
+        if (header.PacketId >= sizes.Length)
         {
             return DatagramDropReason.UnknownPacketId;
         }
@@ -88,13 +106,13 @@ public static class F1Decoder
                 return DatagramDropReason.WrongLength;
             }
 
-            var details = F1Events.DetailsSize(datagram.Slice(F1PacketHeader.Size, 4));
+            var details = F1Events.DetailsSize(datagram.Slice(F1PacketHeader.Size, 4), header.PacketFormat);
             return details < 0 ? DatagramDropReason.UnknownEventCode
                 : datagram.Length < F1PacketHeader.Size + 4 + details ? DatagramDropReason.WrongLength
                 : DatagramDropReason.None;
         }
 
-        return datagram.Length == Sizes2023[header.PacketId] ? DatagramDropReason.None : DatagramDropReason.WrongLength;
+        return datagram.Length == sizes[header.PacketId] ? DatagramDropReason.None : DatagramDropReason.WrongLength;
     }
 
     /// <summary>Reads a validated Event datagram, whatever its length: missing trailing bytes read as zero.</summary>

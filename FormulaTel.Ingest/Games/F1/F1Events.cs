@@ -1,6 +1,6 @@
 namespace FormulaTel.Ingest.Games.F1;
 
-/// <summary>The F1 23 event codes and which member of <see cref="EventDataDetails"/> each one fills.</summary>
+/// <summary>The F1 23/24 event codes and which member of <see cref="EventDataDetails"/> each one fills.</summary>
 public static class F1Events
 {
     public enum Details
@@ -14,6 +14,8 @@ public static class F1Events
         Flashback,
         Buttons,
         Overtake,
+        SafetyCar,
+        Collision,
     }
 
     private static readonly Dictionary<string, Details> Codes2023 = new()
@@ -39,10 +41,17 @@ public static class F1Events
         ["OVTK"] = Details.Overtake,
     };
 
-    public static IReadOnlyCollection<string> Codes => Codes2023.Keys;
+    // F1 24 added the safety car and collision events.
+    private static readonly Dictionary<string, Details> Codes2024 = new(Codes2023)
+    {
+        ["SCAR"] = Details.SafetyCar,
+        ["COLL"] = Details.Collision,
+    };
 
-    /// <summary>Which details an event code carries; null for a code F1 23 does not define.</summary>
-    public static Details? DetailsOf(ReadOnlySpan<byte> code)
+    public static IReadOnlyCollection<string> Codes(ushort format) => (format >= 2024 ? Codes2024 : Codes2023).Keys;
+
+    /// <summary>Which details an event code carries in a format; null for a code the format does not define.</summary>
+    public static Details? DetailsOf(ReadOnlySpan<byte> code, ushort format)
     {
         Span<char> chars = stackalloc char[4];
         for (var i = 0; i < 4; i++)
@@ -50,11 +59,12 @@ public static class F1Events
             chars[i] = (char)code[i];
         }
 
-        return Codes2023.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars, out var details) ? details : null;
+        var codes = format >= 2024 ? Codes2024 : Codes2023;
+        return codes.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars, out var details) ? details : null;
     }
 
     /// <summary>Bytes of details the code needs after the 4-byte code; -1 for an unknown code.</summary>
-    public static int DetailsSize(ReadOnlySpan<byte> code) => DetailsOf(code) switch
+    public static int DetailsSize(ReadOnlySpan<byte> code, ushort format) => DetailsOf(code, format) switch
     {
         null => -1,
         Details.None => 0,
@@ -66,6 +76,8 @@ public static class F1Events
         Details.Flashback => 8,
         Details.Buttons => 4,
         Details.Overtake => 2,
+        Details.SafetyCar => 2,
+        Details.Collision => 2,
         _ => -1,
     };
 }

@@ -4,7 +4,8 @@ using Google.Protobuf.WellKnownTypes;
 namespace FormulaTel.Ingest.Games.F1;
 
 /// <summary>
-/// Turns one validated F1 23 datagram into spec frames, one per active car (Session: one, for the player's car).
+/// Turns one validated F1 23 or F1 24 datagram into spec frames, one per active car (Session: one, for the player's
+/// car).
 /// </summary>
 public sealed class F1FrameMapper(F1ActiveCars activeCars)
 {
@@ -20,16 +21,25 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
             return reason;
         }
 
+        var is2024 = header.PacketFormat == F1Decoder.Format2024;
         switch ((F1PacketId)header.PacketId)
         {
             case F1PacketId.Motion:
                 MapMotion(in F1Decoder.View<PacketMotionData>(datagram), sourceId, receivedAt, output);
                 break;
             case F1PacketId.Session:
+                // F1 24 appended to Session after the forecast samples; every field mapped here precedes them and
+                // sits at the same offset in both formats (F1LayoutTests checks), so one view serves both.
                 MapSession(in F1Decoder.View<PacketSessionData>(datagram), sourceId, receivedAt, output);
+                break;
+            case F1PacketId.LapData when is2024:
+                MapLapData2024(in F1Decoder.View<PacketLapData2024>(datagram), sourceId, receivedAt, output);
                 break;
             case F1PacketId.LapData:
                 MapLapData(in F1Decoder.View<PacketLapData>(datagram), sourceId, receivedAt, output);
+                break;
+            case F1PacketId.Participants when is2024:
+                MapParticipants2024(in F1Decoder.View<PacketParticipantsData2024>(datagram), sourceId, receivedAt, output);
                 break;
             case F1PacketId.Participants:
                 MapParticipants(in F1Decoder.View<PacketParticipantsData>(datagram), sourceId, receivedAt, output);
@@ -50,7 +60,7 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
 
     private static Envelope Envelope(in F1PacketHeader header, int carIndex, string sourceId, Timestamp receivedAt) => new()
     {
-        Game = Game.F123,
+        Game = header.PacketFormat == F1Decoder.Format2024 ? Game.F124 : Game.F123,
         SourceId = sourceId,
         SessionUid = header.SessionUID,
         CarIndex = (uint)carIndex,
@@ -118,8 +128,8 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
                 Track = F1Names.Track(packet.TrackId),
                 TrackId = packet.TrackId,
                 TrackLengthM = packet.TrackLength,
-                SessionType = F1Names.SessionType(packet.SessionType),
-                SessionTypeName = F1Names.SessionTypeName(packet.SessionType),
+                SessionType = F1Names.SessionType(packet.Header.PacketFormat, packet.SessionType),
+                SessionTypeName = F1Names.SessionTypeName(packet.Header.PacketFormat, packet.SessionType),
                 Weather = packet.Weather <= 5 ? (Weather)packet.Weather : Weather.Clear,
                 AirTemperatureC = packet.AirTemperature,
                 TrackTemperatureC = packet.TrackTemperature,
@@ -189,7 +199,63 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
         }
     }
 
-    /// <summary>F1 23 splits sector times into whole minutes and a millisecond part.</summary>
+    private void MapLapData2024(in PacketLapData2024 packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+    {
+        Span<byte> resultStatus = stackalloc byte[F1Limits.MaxCars];
+        for (var i = 0; i < F1Limits.MaxCars; i++)
+        {
+            resultStatus[i] = packet.LapData[i].ResultStatus;
+        }
+
+        activeCars.ObserveResultStatus(sourceId, packet.Header.SessionUID, resultStatus);
+        var active = ActiveCars(in packet.Header, sourceId, stackalloc bool[F1Limits.MaxCars]);
+        for (var i = 0; i < F1Limits.MaxCars; i++)
+        {
+            if (!active[i])
+            {
+                continue;
+            }
+
+            // F1 24 split the deltas into minutes and milliseconds too, and renamed the sector parts.
+            ref readonly var lap = ref packet.LapData[i];
+            output.Add(new TelemetryFrame
+            {
+                Envelope = Envelope(in packet.Header, i, sourceId, receivedAt),
+                Lap = new Protos.V1.LapData
+                {
+                    LapNumber = lap.CurrentLapNum,
+                    LapDistanceM = lap.LapDistance,
+                    TotalDistanceM = lap.TotalDistance,
+                    CurrentLapTimeMs = lap.CurrentLapTimeInMS,
+                    LastLapTimeMs = lap.LastLapTimeInMS,
+                    Sector1TimeMs = SectorMs(lap.Sector1TimeMinutesPart, lap.Sector1TimeMSPart),
+                    Sector2TimeMs = SectorMs(lap.Sector2TimeMinutesPart, lap.Sector2TimeMSPart),
+                    Sector = lap.Sector,
+                    Position = lap.CarPosition,
+                    GridPosition = lap.GridPosition,
+                    PitStatus = lap.PitStatus <= 2 ? (PitStatus)lap.PitStatus : PitStatus.None,
+                    PitStops = lap.NumPitStops,
+                    CurrentLapInvalid = lap.CurrentLapInvalid != 0,
+                    PenaltiesS = lap.Penalties,
+                    Warnings = lap.TotalWarnings,
+                    CornerCuttingWarnings = lap.CornerCuttingWarnings,
+                    UnservedDriveThroughPenalties = lap.NumUnservedDriveThroughPens,
+                    UnservedStopGoPenalties = lap.NumUnservedStopGoPens,
+                    DriverStatus = lap.DriverStatus <= 4 ? (DriverStatus)lap.DriverStatus : DriverStatus.InGarage,
+                    ResultStatus = lap.ResultStatus <= 7 ? (ResultStatus)lap.ResultStatus : ResultStatus.Invalid,
+                    DeltaToCarInFrontMs = SectorMs(lap.DeltaToCarInFrontMinutesPart, lap.DeltaToCarInFrontMSPart),
+                    DeltaToRaceLeaderMs = SectorMs(lap.DeltaToRaceLeaderMinutesPart, lap.DeltaToRaceLeaderMSPart),
+                    SafetyCarDeltaS = lap.SafetyCarDelta,
+                    PitLaneTimerActive = lap.PitLaneTimerActive != 0,
+                    PitLaneTimeMs = lap.PitLaneTimeInLaneInMS,
+                    PitStopTimeMs = lap.PitStopTimerInMS,
+                    PitStopShouldServePenalty = lap.PitStopShouldServePen != 0,
+                },
+            });
+        }
+    }
+
+    /// <summary>F1 23/24 split times into whole minutes and a millisecond part.</summary>
     public static uint SectorMs(byte minutes, ushort milliseconds) => minutes * 60_000u + milliseconds;
 
     private void MapParticipants(in PacketParticipantsData packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
@@ -207,20 +273,42 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
             output.Add(new TelemetryFrame
             {
                 Envelope = Envelope(in packet.Header, i, sourceId, receivedAt),
-                Participant = new Participant
-                {
-                    Name = p.Name.Decode(),
-                    Team = F1Names.Team(p.TeamId),
-                    TeamId = p.TeamId,
-                    RaceNumber = p.RaceNumber,
-                    AiControlled = p.AiControlled != 0,
-                    NationalityId = p.Nationality,
-                    TelemetryPublic = p.YourTelemetry != 0,
-                    ActiveCars = packet.NumActiveCars,
-                },
+                Participant = Participant(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.RaceNumber, p.Nationality, in p.Name, p.YourTelemetry, packet.NumActiveCars),
             });
         }
     }
+
+    private void MapParticipants2024(in PacketParticipantsData2024 packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+    {
+        activeCars.ObserveParticipants(sourceId, packet.Header.SessionUID, Math.Min((int)packet.NumActiveCars, F1Limits.MaxCars));
+        var active = ActiveCars(in packet.Header, sourceId, stackalloc bool[F1Limits.MaxCars]);
+        for (var i = 0; i < F1Limits.MaxCars; i++)
+        {
+            if (!active[i])
+            {
+                continue;
+            }
+
+            ref readonly var p = ref packet.Participants[i];
+            output.Add(new TelemetryFrame
+            {
+                Envelope = Envelope(in packet.Header, i, sourceId, receivedAt),
+                Participant = Participant(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.RaceNumber, p.Nationality, in p.Name, p.YourTelemetry, packet.NumActiveCars),
+            });
+        }
+    }
+
+    private static Participant Participant(ushort format, byte aiControlled, byte teamId, byte raceNumber, byte nationality, in NameBytes name, byte yourTelemetry, byte activeCars) => new()
+    {
+        Name = name.Decode(),
+        Team = F1Names.Team(format, teamId),
+        TeamId = teamId,
+        RaceNumber = raceNumber,
+        AiControlled = aiControlled != 0,
+        NationalityId = nationality,
+        TelemetryPublic = yourTelemetry != 0,
+        ActiveCars = activeCars,
+    };
 
     private void MapCarTelemetry(in PacketCarTelemetryData packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
     {

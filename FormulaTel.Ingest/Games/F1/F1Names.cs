@@ -17,6 +17,14 @@ public static class F1Names
     public static string Track(int trackId) =>
         trackId >= 0 && trackId < Tracks.Length ? Tracks[trackId] : trackId < 0 ? "Unknown" : $"Track {trackId}";
 
+    public static string Team(ushort format, int teamId) => (format, teamId) switch
+    {
+        (>= 2024, 6) => "RB",
+        (>= 2024, 9) => "Sauber",
+        (>= 2024, 41) => "F1 Generic",
+        _ => Team(teamId),
+    };
+
     public static string Team(int teamId) => teamId switch
     {
         0 => "Mercedes",
@@ -33,6 +41,36 @@ public static class F1Names
         255 => "",
         _ => $"Team {teamId}",
     };
+
+    /// <summary>F1 24 renumbered session types: sprint shootouts at 10–14, races at 15–17, time trial 18.</summary>
+    public static string SessionTypeName(ushort format, int sessionType) => format >= 2024
+        ? sessionType switch
+        {
+            >= 1 and <= 9 => SessionTypeName(sessionType),
+            10 => "SQ1",
+            11 => "SQ2",
+            12 => "SQ3",
+            13 => "Short SQ",
+            14 => "OSQ (sprint)",
+            15 => "R",
+            16 => "R2",
+            17 => "R3",
+            18 => "Time Trial",
+            _ => "Unknown",
+        }
+        : SessionTypeName(sessionType);
+
+    public static SessionType SessionType(ushort format, int sessionType) => format >= 2024
+        ? sessionType switch
+        {
+            >= 1 and <= 4 => Protos.V1.SessionType.Practice,
+            >= 5 and <= 9 => Protos.V1.SessionType.Qualifying,
+            >= 10 and <= 14 => Protos.V1.SessionType.SprintShootout,
+            >= 15 and <= 17 => Protos.V1.SessionType.Race,
+            18 => Protos.V1.SessionType.TimeTrial,
+            _ => Protos.V1.SessionType.Unknown,
+        }
+        : SessionType(sessionType);
 
     public static string SessionTypeName(int sessionType) => sessionType switch
     {

@@ -19,23 +19,31 @@ public static class F1SpecJson
     public static void Write(Utf8JsonWriter writer, ReadOnlySpan<byte> datagram)
     {
         var header = MemoryMarshal.Read<F1PacketHeader>(datagram);
+        var is2024 = header.PacketFormat == F1Decoder.Format2024;
         object packet = (F1PacketId)header.PacketId switch
         {
             F1PacketId.Motion => MemoryMarshal.Read<PacketMotionData>(datagram),
+            F1PacketId.Session when is2024 => MemoryMarshal.Read<PacketSessionData2024>(datagram),
             F1PacketId.Session => MemoryMarshal.Read<PacketSessionData>(datagram),
+            F1PacketId.LapData when is2024 => MemoryMarshal.Read<PacketLapData2024>(datagram),
             F1PacketId.LapData => MemoryMarshal.Read<PacketLapData>(datagram),
             F1PacketId.Event => F1Decoder.ReadEvent(datagram),
+            F1PacketId.Participants when is2024 => MemoryMarshal.Read<PacketParticipantsData2024>(datagram),
             F1PacketId.Participants => MemoryMarshal.Read<PacketParticipantsData>(datagram),
+            F1PacketId.CarSetups when is2024 => MemoryMarshal.Read<PacketCarSetupData2024>(datagram),
             F1PacketId.CarSetups => MemoryMarshal.Read<PacketCarSetupData>(datagram),
             F1PacketId.CarTelemetry => MemoryMarshal.Read<PacketCarTelemetryData>(datagram),
             F1PacketId.CarStatus => MemoryMarshal.Read<PacketCarStatusData>(datagram),
             F1PacketId.FinalClassification => MemoryMarshal.Read<PacketFinalClassificationData>(datagram),
+            F1PacketId.LobbyInfo when is2024 => MemoryMarshal.Read<PacketLobbyInfoData2024>(datagram),
             F1PacketId.LobbyInfo => MemoryMarshal.Read<PacketLobbyInfoData>(datagram),
             F1PacketId.CarDamage => MemoryMarshal.Read<PacketCarDamageData>(datagram),
             F1PacketId.SessionHistory => MemoryMarshal.Read<PacketSessionHistoryData>(datagram),
             F1PacketId.TyreSets => MemoryMarshal.Read<PacketTyreSetsData>(datagram),
+            F1PacketId.MotionEx when is2024 => MemoryMarshal.Read<PacketMotionExData2024>(datagram),
             F1PacketId.MotionEx => MemoryMarshal.Read<PacketMotionExData>(datagram),
-            var id => throw new ArgumentException($"packet id {(int)id} is not an F1 23 packet", nameof(datagram)),
+            F1PacketId.TimeTrial when is2024 => MemoryMarshal.Read<PacketTimeTrialData>(datagram),
+            var id => throw new ArgumentException($"packet id {(int)id} is not defined in format {header.PacketFormat}", nameof(datagram)),
         };
 
         if (packet is PacketEventData e)
@@ -67,7 +75,7 @@ public static class F1SpecJson
         WriteValue(writer, packet.Header, prefixed: true);
         writer.WriteString("m_eventStringCode", packet.EventStringCode.ToString());
         ReadOnlySpan<byte> code = packet.EventStringCode;
-        object? details = F1Events.DetailsOf(code) switch
+        object? details = F1Events.DetailsOf(code, packet.Header.PacketFormat) switch
         {
             F1Events.Details.FastestLap => packet.EventDetails.FastestLap,
             F1Events.Details.Vehicle => packet.EventDetails.Vehicle,
@@ -77,6 +85,8 @@ public static class F1SpecJson
             F1Events.Details.Flashback => packet.EventDetails.Flashback,
             F1Events.Details.Buttons => packet.EventDetails.Buttons,
             F1Events.Details.Overtake => packet.EventDetails.Overtake,
+            F1Events.Details.SafetyCar => packet.EventDetails.SafetyCar,
+            F1Events.Details.Collision => packet.EventDetails.Collision,
             _ => null,
         };
         if (details is not null)

@@ -93,6 +93,8 @@ public struct EventDataDetails
     [FieldOffset(0)] public Flashback Flashback;
     [FieldOffset(0)] public Buttons Buttons;
     [FieldOffset(0)] public Overtake Overtake;
+    [FieldOffset(0)] public SafetyCarEvent SafetyCar;   // F1 24+
+    [FieldOffset(0)] public Collision Collision;        // F1 24+
 }
 
 /// <summary>Packet 3, 45 bytes.</summary>
