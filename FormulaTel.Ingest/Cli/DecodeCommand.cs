@@ -105,7 +105,7 @@ public static class DecodeCommand
     private static string Describe(DatagramDropReason reason, F1PacketHeader header, int length) => reason switch
     {
         DatagramDropReason.TooShort => $"too short for a header ({length} bytes, need {F1PacketHeader.Size})",
-        DatagramDropReason.UnknownFormat => $"packet format {header.PacketFormat} is not supported (F1 23 = 2023, F1 24 = 2024)",
+        DatagramDropReason.UnknownFormat => $"packet format {header.PacketFormat} is not supported (F1 23 = 2023, F1 24 = 2024, F1 25 = 2025)",
         DatagramDropReason.UnknownPacketId => $"packet id {header.PacketId} is not defined in format {header.PacketFormat}",
         DatagramDropReason.WrongLength => $"{length} bytes is the wrong length for packet id {header.PacketId}",
         DatagramDropReason.UnknownEventCode => "unknown event code",

@@ -8,7 +8,7 @@ public enum DatagramDropReason
     None = 0,
     /// <summary>Shorter than the 29-byte header.</summary>
     TooShort,
-    /// <summary>A packet format we do not read (2021/2022/2025 for now, or not an F1 datagram at all).</summary>
+    /// <summary>A packet format we do not read (2021/2022, or not an F1 datagram at all).</summary>
     UnknownFormat,
     /// <summary>A packet id the format does not define.</summary>
     UnknownPacketId,
@@ -43,6 +43,7 @@ public static class F1Decoder
 {
     public const ushort Format2023 = 2023;
     public const ushort Format2024 = 2024;
+    public const ushort Format2025 = 2025;
 
     // Spec sizes by packet id: format 2023 has ids 0..13, 2024 adds 14 (TimeTrial).
     private static readonly int[] Sizes2023 =
@@ -51,15 +52,20 @@ public static class F1Decoder
     private static readonly int[] Sizes2024 =
         [1349, 753, 1285, 45, 1350, 1133, 1352, 1239, 1020, 1306, 953, 1460, 231, 237, 101];
 
+    // 2025 adds 15 (LapPositions).
+    private static readonly int[] Sizes2025 =
+        [1349, 753, 1285, 45, 1284, 1133, 1352, 1239, 1042, 954, 1041, 1460, 231, 273, 101, 1131];
+
     private static int[]? Sizes(ushort format) => format switch
     {
         Format2023 => Sizes2023,
         Format2024 => Sizes2024,
+        Format2025 => Sizes2025,
         _ => null,
     };
 
     /// <summary>The formats this decoder reads.</summary>
-    public static readonly ushort[] Formats = [Format2023, Format2024];
+    public static readonly ushort[] Formats = [Format2023, Format2024, Format2025];
 
     static F1Decoder()
     {

@@ -1,6 +1,6 @@
 namespace FormulaTel.Ingest.Games.F1;
 
-/// <summary>The F1 23/24 event codes and which member of <see cref="EventDataDetails"/> each one fills.</summary>
+/// <summary>The F1 23/24/25 event codes and which member of <see cref="EventDataDetails"/> each one fills.</summary>
 public static class F1Events
 {
     public enum Details
@@ -16,6 +16,9 @@ public static class F1Events
         Overtake,
         SafetyCar,
         Collision,
+        Retirement,
+        DrsDisabled,
+        StopGoServed,
     }
 
     private static readonly Dictionary<string, Details> Codes2023 = new()
@@ -48,7 +51,18 @@ public static class F1Events
         ["COLL"] = Details.Collision,
     };
 
-    public static IReadOnlyCollection<string> Codes(ushort format) => (format >= 2024 ? Codes2024 : Codes2023).Keys;
+    // F1 25 gave the retirement a reason, DRS disabled a reason and the stop-go its time.
+    private static readonly Dictionary<string, Details> Codes2025 = new(Codes2024)
+    {
+        ["RTMT"] = Details.Retirement,
+        ["DRSD"] = Details.DrsDisabled,
+        ["SGSV"] = Details.StopGoServed,
+    };
+
+    private static Dictionary<string, Details> For(ushort format) =>
+        format >= 2025 ? Codes2025 : format >= 2024 ? Codes2024 : Codes2023;
+
+    public static IReadOnlyCollection<string> Codes(ushort format) => For(format).Keys;
 
     /// <summary>Which details an event code carries in a format; null for a code the format does not define.</summary>
     public static Details? DetailsOf(ReadOnlySpan<byte> code, ushort format)
@@ -59,8 +73,7 @@ public static class F1Events
             chars[i] = (char)code[i];
         }
 
-        var codes = format >= 2024 ? Codes2024 : Codes2023;
-        return codes.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars, out var details) ? details : null;
+        return For(format).GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(chars, out var details) ? details : null;
     }
 
     /// <summary>Bytes of details the code needs after the 4-byte code; -1 for an unknown code.</summary>
@@ -78,6 +91,9 @@ public static class F1Events
         Details.Overtake => 2,
         Details.SafetyCar => 2,
         Details.Collision => 2,
+        Details.Retirement => 2,
+        Details.DrsDisabled => 1,
+        Details.StopGoServed => 5,
         _ => -1,
     };
 }

@@ -4,7 +4,7 @@ using Google.Protobuf.WellKnownTypes;
 namespace FormulaTel.Ingest.Games.F1;
 
 /// <summary>
-/// Turns one validated F1 23 or F1 24 datagram into spec frames, one per active car (Session: one, for the player's
+/// Turns one validated F1 23, F1 24 or F1 25 datagram into spec frames, one per active car (Session: one, for the player's
 /// car).
 /// </summary>
 public sealed class F1FrameMapper(F1ActiveCars activeCars)
@@ -21,9 +21,12 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
             return reason;
         }
 
-        var is2024 = header.PacketFormat == F1Decoder.Format2024;
+        var is2024 = header.PacketFormat >= F1Decoder.Format2024;
         switch ((F1PacketId)header.PacketId)
         {
+            case F1PacketId.Participants when header.PacketFormat >= F1Decoder.Format2025:
+                MapParticipants2025(in F1Decoder.View<PacketParticipantsData2025>(datagram), sourceId, receivedAt, output);
+                break;
             case F1PacketId.Motion:
                 MapMotion(in F1Decoder.View<PacketMotionData>(datagram), sourceId, receivedAt, output);
                 break;
@@ -60,7 +63,12 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
 
     private static Envelope Envelope(in F1PacketHeader header, int carIndex, string sourceId, Timestamp receivedAt) => new()
     {
-        Game = header.PacketFormat == F1Decoder.Format2024 ? Game.F124 : Game.F123,
+        Game = header.PacketFormat switch
+        {
+            F1Decoder.Format2025 => Game.F125,
+            F1Decoder.Format2024 => Game.F124,
+            _ => Game.F123,
+        },
         SourceId = sourceId,
         SessionUid = header.SessionUID,
         CarIndex = (uint)carIndex,
@@ -273,7 +281,7 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
             output.Add(new TelemetryFrame
             {
                 Envelope = Envelope(in packet.Header, i, sourceId, receivedAt),
-                Participant = Participant(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.RaceNumber, p.Nationality, in p.Name, p.YourTelemetry, packet.NumActiveCars),
+                Participant = Participant(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.RaceNumber, p.Nationality, p.Name.Decode(), p.YourTelemetry, packet.NumActiveCars),
             });
         }
     }
@@ -293,14 +301,35 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
             output.Add(new TelemetryFrame
             {
                 Envelope = Envelope(in packet.Header, i, sourceId, receivedAt),
-                Participant = Participant(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.RaceNumber, p.Nationality, in p.Name, p.YourTelemetry, packet.NumActiveCars),
+                Participant = Participant(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.RaceNumber, p.Nationality, p.Name.Decode(), p.YourTelemetry, packet.NumActiveCars),
             });
         }
     }
 
-    private static Participant Participant(ushort format, byte aiControlled, byte teamId, byte raceNumber, byte nationality, in NameBytes name, byte yourTelemetry, byte activeCars) => new()
+    private void MapParticipants2025(in PacketParticipantsData2025 packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
     {
-        Name = name.Decode(),
+        activeCars.ObserveParticipants(sourceId, packet.Header.SessionUID, Math.Min((int)packet.NumActiveCars, F1Limits.MaxCars));
+        var active = ActiveCars(in packet.Header, sourceId, stackalloc bool[F1Limits.MaxCars]);
+        for (var i = 0; i < F1Limits.MaxCars; i++)
+        {
+            if (!active[i])
+            {
+                continue;
+            }
+
+            // F1 25: 32-byte names, livery colours (not in the spec yet).
+            ref readonly var p = ref packet.Participants[i];
+            output.Add(new TelemetryFrame
+            {
+                Envelope = Envelope(in packet.Header, i, sourceId, receivedAt),
+                Participant = Participant(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.RaceNumber, p.Nationality, p.Name.Decode(), p.YourTelemetry, packet.NumActiveCars),
+            });
+        }
+    }
+
+    private static Participant Participant(ushort format, byte aiControlled, byte teamId, byte raceNumber, byte nationality, string name, byte yourTelemetry, byte activeCars) => new()
+    {
+        Name = name,
         Team = F1Names.Team(format, teamId),
         TeamId = teamId,
         RaceNumber = raceNumber,

@@ -14,8 +14,16 @@ public static class F1Names
         "Losail",
     ];
 
-    public static string Track(int trackId) =>
-        trackId >= 0 && trackId < Tracks.Length ? Tracks[trackId] : trackId < 0 ? "Unknown" : $"Track {trackId}";
+    public static string Track(int trackId) => trackId switch
+    {
+        // F1 25 added reversed layouts.
+        39 => "Silverstone (Reverse)",
+        40 => "Austria (Reverse)",
+        41 => "Zandvoort (Reverse)",
+        >= 0 when trackId < Tracks.Length => Tracks[trackId],
+        < 0 => "Unknown",
+        _ => $"Track {trackId}",
+    };
 
     public static string Team(ushort format, int teamId) => (format, teamId) switch
     {

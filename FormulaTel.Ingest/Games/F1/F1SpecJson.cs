@@ -19,9 +19,16 @@ public static class F1SpecJson
     public static void Write(Utf8JsonWriter writer, ReadOnlySpan<byte> datagram)
     {
         var header = MemoryMarshal.Read<F1PacketHeader>(datagram);
-        var is2024 = header.PacketFormat == F1Decoder.Format2024;
+        var is2024 = header.PacketFormat >= F1Decoder.Format2024;
+        var is2025 = header.PacketFormat >= F1Decoder.Format2025;
         object packet = (F1PacketId)header.PacketId switch
         {
+            F1PacketId.Participants when is2025 => MemoryMarshal.Read<PacketParticipantsData2025>(datagram),
+            F1PacketId.FinalClassification when is2025 => MemoryMarshal.Read<PacketFinalClassificationData2025>(datagram),
+            F1PacketId.LobbyInfo when is2025 => MemoryMarshal.Read<PacketLobbyInfoData2025>(datagram),
+            F1PacketId.CarDamage when is2025 => MemoryMarshal.Read<PacketCarDamageData2025>(datagram),
+            F1PacketId.MotionEx when is2025 => MemoryMarshal.Read<PacketMotionExData2025>(datagram),
+            F1PacketId.LapPositions when is2025 => MemoryMarshal.Read<PacketLapPositionsData>(datagram),
             F1PacketId.Motion => MemoryMarshal.Read<PacketMotionData>(datagram),
             F1PacketId.Session when is2024 => MemoryMarshal.Read<PacketSessionData2024>(datagram),
             F1PacketId.Session => MemoryMarshal.Read<PacketSessionData>(datagram),
@@ -87,6 +94,9 @@ public static class F1SpecJson
             F1Events.Details.Overtake => packet.EventDetails.Overtake,
             F1Events.Details.SafetyCar => packet.EventDetails.SafetyCar,
             F1Events.Details.Collision => packet.EventDetails.Collision,
+            F1Events.Details.Retirement => packet.EventDetails.Retirement,
+            F1Events.Details.DrsDisabled => packet.EventDetails.DrsDisabled,
+            F1Events.Details.StopGoServed => packet.EventDetails.StopGoServed,
             _ => null,
         };
         if (details is not null)
@@ -105,6 +115,9 @@ public static class F1SpecJson
         {
             case NameBytes name:
                 writer.WriteStringValue(name.Decode());
+                return;
+            case NameBytes32 name32:
+                writer.WriteStringValue(name32.Decode());
                 return;
             case EventCode code:
                 writer.WriteStringValue(code.ToString());

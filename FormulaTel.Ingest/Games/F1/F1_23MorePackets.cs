@@ -95,6 +95,9 @@ public struct EventDataDetails
     [FieldOffset(0)] public Overtake Overtake;
     [FieldOffset(0)] public SafetyCarEvent SafetyCar;   // F1 24+
     [FieldOffset(0)] public Collision Collision;        // F1 24+
+    [FieldOffset(0)] public Retirement2025 Retirement;  // F1 25
+    [FieldOffset(0)] public DrsDisabled DrsDisabled;    // F1 25
+    [FieldOffset(0)] public StopGoPenaltyServed2025 StopGoServed; // F1 25
 }
 
 /// <summary>Packet 3, 45 bytes.</summary>
