@@ -29,7 +29,7 @@ public static class IngestCommandLine
     public static RootCommand Build()
     {
         var root = new RootCommand(
-            "FormulaTel ingest: receives racing game UDP telemetry (F1 23, port 20777), turns it into FormulaTel frames " +
+            "FormulaTel ingest: receives racing game UDP telemetry (F1 23/24/25, port 20777), turns it into FormulaTel frames " +
             "and streams them to rpc. Run with no command to start the service (configuration: Ingest:UdpPort, " +
             "Ingest:RpcAddress, ...; see README).");
         root.Subcommands.Add(SimulateCommand());
@@ -89,9 +89,12 @@ public static class IngestCommandLine
             }
         });
 
-        var command = new Command("simulate", "Send a simulated F1 23 session (20 cars lapping a circuit) as UDP datagrams.")
+        var format = new Option<string>("--format") { Description = "Packet format: 2023 (F1 23), 2024 (F1 24) or 2025 (F1 25).", DefaultValueFactory = _ => "2023" };
+        format.AcceptOnlyFromAmong("2023", "2024", "2025");
+
+        var command = new Command("simulate", "Send a simulated F1 session (20 cars lapping a circuit) as UDP datagrams.")
         {
-            to, cars, rate, duration, sessionUid, playerCar,
+            to, cars, rate, duration, sessionUid, playerCar, format,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -111,6 +114,7 @@ public static class IngestCommandLine
                 Duration = seconds > 0 ? TimeSpan.FromSeconds(seconds) : null,
                 SessionUid = parse.GetValue(sessionUid) ?? (ulong)Random.Shared.NextInt64(1, long.MaxValue),
                 PlayerCarIndex = parse.GetValue(playerCar),
+                Format = ushort.Parse(parse.GetValue(format)!, System.Globalization.CultureInfo.InvariantCulture),
             };
             await new Simulator(options, parse.InvocationConfiguration.Error).RunAsync(cancellationToken);
             return 0;

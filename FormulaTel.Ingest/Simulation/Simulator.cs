@@ -13,10 +13,12 @@ public sealed record SimulatorOptions
     public TimeSpan? Duration { get; init; }
     public ulong SessionUid { get; init; }
     public int PlayerCarIndex { get; init; }
+    /// <summary>Packet format: 2023 (F1 23), 2024 (F1 24) or 2025 (F1 25).</summary>
+    public ushort Format { get; init; } = Games.F1.F1Decoder.Format2023;
 }
 
 /// <summary>
-/// Sends a simulated F1 23 session over UDP: Motion, LapData, CarTelemetry and CarStatus every tick, Session
+/// Sends a simulated F1 23/24/25 session over UDP: Motion, LapData, CarTelemetry and CarStatus every tick, Session
 /// twice a second and Participants every five seconds, as the game does.
 /// </summary>
 public sealed class Simulator(SimulatorOptions options, TextWriter? progress = null)
@@ -28,7 +30,7 @@ public sealed class Simulator(SimulatorOptions options, TextWriter? progress = n
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var field = new SimulatedField(options.Cars, options.PlayerCarIndex);
-        var writer = new F1_23PacketWriter(field, options.SessionUid);
+        var writer = new F1PacketWriter(field, options.SessionUid, options.Format);
         using var socket = new Socket(options.Target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         var buffer = new byte[MaxDatagram];
         var dt = 1.0 / options.RateHz;
@@ -37,7 +39,7 @@ public sealed class Simulator(SimulatorOptions options, TextWriter? progress = n
         var stopwatch = Stopwatch.StartNew();
         var nextProgress = TimeSpan.FromSeconds(10);
 
-        progress?.WriteLine($"Simulating {options.Cars} cars at {options.RateHz} Hz to udp://{options.Target}, session {options.SessionUid}"
+        progress?.WriteLine($"Simulating {options.Cars} cars at {options.RateHz} Hz to udp://{options.Target}, format {options.Format}, session {options.SessionUid}"
             + (options.Duration is { } d ? $", for {d.TotalSeconds:0.#} s" : ", until stopped (Ctrl+C)"));
 
         // Ticks are scheduled by the stopwatch, not by timer callbacks: a late wake-up (a busy machine, a coarse
@@ -90,7 +92,7 @@ public sealed class Simulator(SimulatorOptions options, TextWriter? progress = n
         progress?.WriteLine($"Simulator stopped after {stopwatch.Elapsed.TotalSeconds:0.#} s: {DatagramsSent} datagrams sent.");
     }
 
-    private async ValueTask SendTickAsync(Socket socket, byte[] buffer, SimulatedField field, F1_23PacketWriter writer, long tick,
+    private async ValueTask SendTickAsync(Socket socket, byte[] buffer, SimulatedField field, F1PacketWriter writer, long tick,
         int sessionEvery, int participantsEvery, CancellationToken cancellationToken)
     {
         field.Step(1.0 / options.RateHz);

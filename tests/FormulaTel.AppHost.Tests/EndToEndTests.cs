@@ -23,7 +23,7 @@ public class EndToEndTests(EmbeddedStackFixture stack)
             field.Step(1.0 / 60); // 20 s in: a car at speed, in gear, on its first lap
         }
 
-        var writer = new F1_23PacketWriter(field, sessionUid);
+        var writer = new F1PacketWriter(field, sessionUid);
         using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         var source = $"127.0.0.1:{((IPEndPoint)udp.Client.LocalEndPoint!).Port}";
 

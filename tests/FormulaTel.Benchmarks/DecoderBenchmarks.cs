@@ -92,7 +92,7 @@ public class PipelineBenchmarks
         // 22 active cars: participants first, so the mapper knows them.
         var field = new SimulatedField(22, 0);
         field.Step(1.0 / 60);
-        var writer = new F1_23PacketWriter(field, 42);
+        var writer = new F1PacketWriter(field, 42);
         var buffer = new byte[1500];
         _mapper = new F1FrameMapper(new F1ActiveCars());
         _mapper.Map(buffer.AsSpan(0, writer.WriteParticipants(buffer)), "bench", _receivedAt, _frames);

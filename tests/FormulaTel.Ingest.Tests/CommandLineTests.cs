@@ -30,7 +30,7 @@ public class CommandLineTests
 
         output = new StringWriter();
         Assert.Equal(0, await IngestCommandLine.RunAsync(["simulate", "--help"], output, new StringWriter()));
-        foreach (var option in new[] { "--to", "--cars", "--rate", "--duration", "--session-uid" })
+        foreach (var option in new[] { "--to", "--cars", "--rate", "--duration", "--session-uid", "--format" })
         {
             Assert.Contains(option, output.ToString());
         }
@@ -41,6 +41,7 @@ public class CommandLineTests
     [InlineData("--rate", "0", "--rate must be between 1 and 120")]
     [InlineData("--to", "nowhere", "--to must be host:port")]
     [InlineData("--duration", "-1", "--duration must be 0 or more")]
+    [InlineData("--format", "2022", "2022")]
     public async Task Bad_options_give_a_clear_error_and_a_non_zero_exit(string option, string value, string message)
     {
         var error = new StringWriter();
@@ -56,12 +57,14 @@ public class CommandLineTests
         var port = ((IPEndPoint)receiver.Client.LocalEndPoint!).Port;
         var progress = new StringWriter();
         var exit = await IngestCommandLine.RunAsync(
-            ["simulate", "--to", $"127.0.0.1:{port}", "--cars", "3", "--rate", "20", "--duration", "0.3", "--session-uid", "987"],
+            ["simulate", "--to", $"127.0.0.1:{port}", "--cars", "3", "--rate", "20", "--duration", "0.3", "--session-uid", "987", "--format", "2025"],
             new StringWriter(), progress);
         Assert.Equal(0, exit);
         Assert.Contains("Simulating 3 cars at 20 Hz", progress.ToString());
         var datagram = (await receiver.ReceiveAsync()).Buffer;
         Assert.Equal(DatagramDropReason.None, F1Decoder.Validate(datagram, out var header));
         Assert.Equal(987ul, header.SessionUID);
+        Assert.Equal(2025, header.PacketFormat);
+        Assert.Equal(25, header.GameYear);
     }
 }

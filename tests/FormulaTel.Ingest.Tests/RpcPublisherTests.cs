@@ -10,7 +10,7 @@ namespace FormulaTel.Ingest.Tests;
 /// <summary>Ingest streaming to the real rpc service over real gRPC (HTTP/2 on loopback), including rpc restarts.</summary>
 public class RpcPublisherTests
 {
-    private static async Task<int> SendTicks(int port, SimulatedField field, F1_23PacketWriter writer, int ticks)
+    private static async Task<int> SendTicks(int port, SimulatedField field, F1PacketWriter writer, int ticks)
     {
         using var udp = new UdpClient(AddressFamily.InterNetwork);
         var target = new IPEndPoint(IPAddress.Loopback, port);
@@ -42,7 +42,7 @@ public class RpcPublisherTests
         await using var ingest = await IngestTestHost.StartAsync(rpc.Address);
 
         var field = new SimulatedField(20, 0);
-        var sent = await SendTicks(ingest.UdpPort, field, new F1_23PacketWriter(field, 4242), 30);
+        var sent = await SendTicks(ingest.UdpPort, field, new F1PacketWriter(field, 4242), 30);
 
         await Eventually.Until(() => ingest.Metrics.Snapshot().FramesAcknowledged == sent, $"{sent} frames acknowledged");
         Assert.Equal(sent, rpc.Metrics.FramesReceivedTotal);
@@ -67,7 +67,7 @@ public class RpcPublisherTests
         var rpc = await RpcTestHost.StartAsync();
         await using var ingest = await IngestTestHost.StartAsync(rpc.Address);
         var field = new SimulatedField(20, 0);
-        var writer = new F1_23PacketWriter(field, 99);
+        var writer = new F1PacketWriter(field, 99);
 
         var before = await SendTicks(ingest.UdpPort, field, writer, 20);
         await Eventually.Until(() => ingest.Metrics.Snapshot().FramesAcknowledged == before, "first frames acknowledged");
@@ -94,8 +94,8 @@ public class RpcPublisherTests
         var a = new SimulatedField(10, 0);
         var b = new SimulatedField(10, 1);
         var sent = await Task.WhenAll(
-            SendTicks(first.UdpPort, a, new F1_23PacketWriter(a, 1), 20),
-            SendTicks(second.UdpPort, b, new F1_23PacketWriter(b, 2), 20));
+            SendTicks(first.UdpPort, a, new F1PacketWriter(a, 1), 20),
+            SendTicks(second.UdpPort, b, new F1PacketWriter(b, 2), 20));
 
         // rpc counts a frame before its acknowledgement reaches ingest: wait for the acknowledgements.
         await Eventually.Until(() => first.Metrics.Snapshot().FramesAcknowledged == sent[0], "first instance acknowledged");

@@ -11,11 +11,14 @@ public class SimulatorTests
 {
     private delegate int Write(Span<byte> destination);
 
-    [Fact]
-    public void Every_packet_has_the_spec_size_and_decodes_for_every_car()
+    [Theory]
+    [InlineData((ushort)2023, Game.F123)]
+    [InlineData((ushort)2024, Game.F124)]
+    [InlineData((ushort)2025, Game.F125)]
+    public void Every_packet_has_the_spec_size_and_decodes_for_every_car(ushort format, Game game)
     {
         var field = new SimulatedField(20, 4);
-        var writer = new F1_23PacketWriter(field, 123456789);
+        var writer = new F1PacketWriter(field, 123456789, format);
         var mapper = new F1FrameMapper(new F1ActiveCars());
         var buffer = new byte[1500];
         field.Step(1.0 / 60);
@@ -32,13 +35,26 @@ public class SimulatorTests
         foreach (var (id, write, payload, count) in packets)
         {
             var length = write(buffer);
-            Assert.Equal(F1Decoder.SpecSize2023(id), length);
+            Assert.Equal(F1Decoder.SpecSize(format, id), length);
             var frames = new List<TelemetryFrame>();
             Assert.Equal(DatagramDropReason.None, mapper.Map(buffer.AsSpan(0, length), "sim", new(), frames));
             Assert.Equal(count, frames.Count);
             Assert.All(frames, f => Assert.Equal(payload, f.PayloadCase));
             Assert.All(frames, f => Assert.Equal(123456789ul, f.Envelope.SessionUid));
             Assert.All(frames, f => Assert.Equal(f.Envelope.CarIndex == 4, f.Envelope.IsPlayerCar));
+            Assert.All(frames, f => Assert.Equal(game, f.Envelope.Game));
+            switch (payload)
+            {
+                case TelemetryFrame.PayloadOneofCase.Participant:
+                    Assert.Equal(field.Cars.Select(c => c.Name), frames.Select(f => f.Participant.Name));
+                    break;
+                case TelemetryFrame.PayloadOneofCase.Session:
+                    Assert.Equal(("Silverstone", SessionType.Race, "R"), (frames[0].Session.Track, frames[0].Session.SessionType, frames[0].Session.SessionTypeName));
+                    break;
+                case TelemetryFrame.PayloadOneofCase.Lap:
+                    Assert.Equal(field.Cars.Select(c => (uint)c.Position), frames.Select(f => f.Lap.Position));
+                    break;
+            }
         }
     }
 

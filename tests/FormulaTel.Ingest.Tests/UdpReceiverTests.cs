@@ -75,7 +75,7 @@ public class UdpReceiverTests
             new Uri($"http://127.0.0.1:{FreePort.Tcp()}"),
             new() { ["Ingest:BufferCapacity"] = "50" });
         var field = new SimulatedField(20, 0);
-        var writer = new F1_23PacketWriter(field, 77);
+        var writer = new F1PacketWriter(field, 77);
         var buffer = new byte[1500];
         using var udp = new UdpClient(AddressFamily.InterNetwork);
         await udp.SendAsync(buffer.AsMemory(0, writer.WriteParticipants(buffer)), new IPEndPoint(IPAddress.Loopback, ingest.UdpPort));

@@ -71,7 +71,7 @@ try
     // 2. Latency at 60 Hz × 22 cars, alongside the built-in simulator's 20 cars.
     var field = new SimulatedField(22, 0);
     const ulong sessionUid = 0xBE_4C_4D_A2;
-    var writer = new F1_23PacketWriter(field, sessionUid);
+    var writer = new F1PacketWriter(field, sessionUid);
     using var udp = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
     var key = SessionKeys.For($"127.0.0.1:{((IPEndPoint)udp.Client.LocalEndPoint!).Port}", sessionUid);
     var sentAt = new ConcurrentDictionary<uint, long>();
