@@ -109,7 +109,6 @@ public static class DecodeCommand
         DatagramDropReason.UnknownPacketId => $"packet id {header.PacketId} is not defined in format {header.PacketFormat}",
         DatagramDropReason.WrongLength => $"{length} bytes is the wrong length for packet id {header.PacketId}",
         DatagramDropReason.UnknownEventCode => "unknown event code",
-        DatagramDropReason.NotMapped => $"packet id {header.PacketId} ({(F1PacketId)header.PacketId}) is not mapped into the FormulaTel spec yet; use --format spec",
         _ => reason.ToTag(),
     };
 }

@@ -21,13 +21,16 @@ public class UdpReceiverTests
         header2022[0] = 0xE6; // 2022
         var unknownId = (byte[])telemetry.Clone();
         unknownId[6] = 42;
+        var codeless = (byte[])Fixtures.PacketBytes("2023-03-FTLP.bin").Clone();
+        "ZZZZ"u8.CopyTo(codeless.AsSpan(29));
         var datagrams = new[]
         {
+            codeless,                               // unknown event code
             new byte[10],                           // too short
             header2022,                             // unknown format
             unknownId,                              // unknown packet id
             telemetry[..^1],                        // wrong length
-            Fixtures.PacketBytes("2023-03-FTLP.bin"), // decoded, not mapped into the spec yet
+            Fixtures.PacketBytes("2023-03-FTLP.bin"), // good: an event
             new byte[2000],                         // format 0: unknown
             telemetry,                              // good
         };
@@ -42,8 +45,8 @@ public class UdpReceiverTests
         Assert.Equal(2, stats.DatagramsDroppedByReason["unknown_format"]);
         Assert.Equal(1, stats.DatagramsDroppedByReason["unknown_packet_id"]);
         Assert.Equal(1, stats.DatagramsDroppedByReason["wrong_length"]);
-        Assert.Equal(1, stats.DatagramsDroppedByReason["not_mapped"]);
-        Assert.Equal(1, stats.FramesDecoded);
+        Assert.Equal(1, stats.DatagramsDroppedByReason["unknown_event_code"]);
+        Assert.Equal(2, stats.FramesDecoded);
         Assert.Equal(0, stats.ReceiveErrors);
     }
 

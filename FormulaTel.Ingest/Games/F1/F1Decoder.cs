@@ -16,8 +16,7 @@ public enum DatagramDropReason
     WrongLength,
     /// <summary>An Event whose code the format does not define.</summary>
     UnknownEventCode,
-    /// <summary>A packet FormulaTel decodes but does not map into the spec yet.</summary>
-    NotMapped,
+
 }
 
 public static class DatagramDropReasonNames
@@ -30,7 +29,6 @@ public static class DatagramDropReasonNames
         DatagramDropReason.UnknownPacketId => "unknown_packet_id",
         DatagramDropReason.WrongLength => "wrong_length",
         DatagramDropReason.UnknownEventCode => "unknown_event_code",
-        DatagramDropReason.NotMapped => "not_mapped",
         _ => "none",
     };
 }

@@ -7,7 +7,7 @@ namespace FormulaTel.Ingest.Games.F1;
 /// Turns one validated F1 23, F1 24 or F1 25 datagram into spec frames, one per active car (Session: one, for the player's
 /// car).
 /// </summary>
-public sealed class F1FrameMapper(F1ActiveCars activeCars)
+public sealed partial class F1FrameMapper(F1ActiveCars activeCars)
 {
     /// <summary>
     /// Validates and maps <paramref name="datagram"/>, appending frames to <paramref name="output"/>.
@@ -31,9 +31,19 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
                 MapMotion(in F1Decoder.View<PacketMotionData>(datagram), sourceId, receivedAt, output);
                 break;
             case F1PacketId.Session:
-                // F1 24 appended to Session after the forecast samples; every field mapped here precedes them and
-                // sits at the same offset in both formats (F1LayoutTests checks), so one view serves both.
+                // F1 24 appended to Session after the forecast samples; the common fields precede them and sit at
+                // the same offsets in both formats (F1_24Tests checks), so one view serves both; then each
+                // format's own forecast and details.
                 MapSession(in F1Decoder.View<PacketSessionData>(datagram), sourceId, receivedAt, output);
+                if (is2024)
+                {
+                    AddSessionDetails2024(output[^1].Session, in F1Decoder.View<PacketSessionData2024>(datagram));
+                }
+                else
+                {
+                    AddSessionDetails2023(output[^1].Session, in F1Decoder.View<PacketSessionData>(datagram));
+                }
+
                 break;
             case F1PacketId.LapData when is2024:
                 MapLapData2024(in F1Decoder.View<PacketLapData2024>(datagram), sourceId, receivedAt, output);
@@ -54,8 +64,7 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
                 MapCarStatus(in F1Decoder.View<PacketCarStatusData>(datagram), sourceId, receivedAt, output);
                 break;
             default:
-                // Decoded (F1SpecJson reads every packet) but not part of the spec's payloads yet.
-                return DatagramDropReason.NotMapped;
+                return MapMore(datagram, in header, sourceId, receivedAt, output);
         }
 
         return DatagramDropReason.None;
@@ -258,6 +267,8 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
                     PitLaneTimeMs = lap.PitLaneTimeInLaneInMS,
                     PitStopTimeMs = lap.PitStopTimerInMS,
                     PitStopShouldServePenalty = lap.PitStopShouldServePen != 0,
+                    SpeedTrapFastestKph = lap.SpeedTrapFastestSpeed,
+                    SpeedTrapFastestLap = lap.SpeedTrapFastestLap == 255 ? 0u : lap.SpeedTrapFastestLap,
                 },
             });
         }
@@ -281,7 +292,7 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
             output.Add(new TelemetryFrame
             {
                 Envelope = Envelope(in packet.Header, i, sourceId, receivedAt),
-                Participant = Participant(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.RaceNumber, p.Nationality, p.Name.Decode(), p.YourTelemetry, packet.NumActiveCars),
+                Participant = Participant(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.RaceNumber, p.Nationality, p.Name.Decode(), p.YourTelemetry, packet.NumActiveCars, p.Platform),
             });
         }
     }
@@ -301,7 +312,7 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
             output.Add(new TelemetryFrame
             {
                 Envelope = Envelope(in packet.Header, i, sourceId, receivedAt),
-                Participant = Participant(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.RaceNumber, p.Nationality, p.Name.Decode(), p.YourTelemetry, packet.NumActiveCars),
+                Participant = Participant(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.RaceNumber, p.Nationality, p.Name.Decode(), p.YourTelemetry, packet.NumActiveCars, p.Platform),
             });
         }
     }
@@ -322,13 +333,19 @@ public sealed class F1FrameMapper(F1ActiveCars activeCars)
             output.Add(new TelemetryFrame
             {
                 Envelope = Envelope(in packet.Header, i, sourceId, receivedAt),
-                Participant = Participant(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.RaceNumber, p.Nationality, p.Name.Decode(), p.YourTelemetry, packet.NumActiveCars),
+                Participant = Participant(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.RaceNumber, p.Nationality, p.Name.Decode(), p.YourTelemetry, packet.NumActiveCars, p.Platform),
             });
+            var colours = output[^1].Participant.LiveryColours;
+            for (var c = 0; c < Math.Min((int)p.NumColours, 4); c++)
+            {
+                colours.Add(new Colour { Red = p.LiveryColours[c].Red, Green = p.LiveryColours[c].Green, Blue = p.LiveryColours[c].Blue });
+            }
         }
     }
 
-    private static Participant Participant(ushort format, byte aiControlled, byte teamId, byte raceNumber, byte nationality, string name, byte yourTelemetry, byte activeCars) => new()
+    private static Participant Participant(ushort format, byte aiControlled, byte teamId, byte raceNumber, byte nationality, string name, byte yourTelemetry, byte activeCars, byte platform) => new()
     {
+        Platform = F1Names.Platform(platform),
         Name = name,
         Team = F1Names.Team(format, teamId),
         TeamId = teamId,

@@ -136,4 +136,23 @@ public static class F1Names
         8 or 15 => TyreCompound.Wet,
         _ => TyreCompound.Unknown,
     };
+
+    public static string Platform(int platform) => platform switch
+    {
+        1 => "Steam",
+        3 => "PlayStation",
+        4 => "Xbox",
+        6 => "Origin",
+        _ => "",
+    };
+
+    /// <summary>A marshal zone or FIA flag: -1 unknown, 0 none, 1 green, 2 blue, 3 yellow.</summary>
+    public static Flag Flag(int flag) => flag switch
+    {
+        0 => Protos.V1.Flag.None,
+        1 => Protos.V1.Flag.Green,
+        2 => Protos.V1.Flag.Blue,
+        3 => Protos.V1.Flag.Yellow,
+        _ => Protos.V1.Flag.Unknown,
+    };
 }
