@@ -135,14 +135,14 @@ public sealed class F1PacketWriter(SimulatedField field, ulong sessionUid, ushor
                 l.Sector2TimeMinutes = (byte)(t.Sector2 / 60_000);
                 l.DeltaToCarInFrontInMS = (ushort)Math.Min(ushort.MaxValue, t.ToCarInFront);
                 l.DeltaToRaceLeaderInMS = (ushort)Math.Min(ushort.MaxValue, t.ToLeader);
-                l.LapDistance = (float)car.LapDistance;
-                l.TotalDistance = (float)car.TotalDistance;
-                l.CarPosition = (byte)car.Position;
-                l.CurrentLapNum = (byte)car.LapNumber;
-                l.Sector = (byte)car.Sector;
-                l.GridPosition = (byte)car.GridPosition;
-                l.DriverStatus = 4;   // on track
-                l.ResultStatus = 2;   // active
+                l.Progress.LapDistance = (float)car.LapDistance;
+                l.Progress.TotalDistance = (float)car.TotalDistance;
+                l.Progress.CarPosition = (byte)car.Position;
+                l.Progress.CurrentLapNum = (byte)car.LapNumber;
+                l.Progress.Sector = (byte)car.Sector;
+                l.Progress.GridPosition = (byte)car.GridPosition;
+                l.Progress.DriverStatus = 4;   // on track
+                l.Progress.ResultStatus = 2;   // active
             }
 
             return Write(destination, in packet);
@@ -164,14 +164,14 @@ public sealed class F1PacketWriter(SimulatedField field, ulong sessionUid, ushor
             l.DeltaToCarInFrontMinutesPart = (byte)(t.ToCarInFront / 60_000);
             l.DeltaToRaceLeaderMSPart = (ushort)(t.ToLeader % 60_000);
             l.DeltaToRaceLeaderMinutesPart = (byte)(t.ToLeader / 60_000);
-            l.LapDistance = (float)car.LapDistance;
-            l.TotalDistance = (float)car.TotalDistance;
-            l.CarPosition = (byte)car.Position;
-            l.CurrentLapNum = (byte)car.LapNumber;
-            l.Sector = (byte)car.Sector;
-            l.GridPosition = (byte)car.GridPosition;
-            l.DriverStatus = 4;
-            l.ResultStatus = 2;
+            l.Progress.LapDistance = (float)car.LapDistance;
+            l.Progress.TotalDistance = (float)car.TotalDistance;
+            l.Progress.CarPosition = (byte)car.Position;
+            l.Progress.CurrentLapNum = (byte)car.LapNumber;
+            l.Progress.Sector = (byte)car.Sector;
+            l.Progress.GridPosition = (byte)car.GridPosition;
+            l.Progress.DriverStatus = 4;
+            l.Progress.ResultStatus = 2;
             l.SpeedTrapFastestLap = 255;
         }
 

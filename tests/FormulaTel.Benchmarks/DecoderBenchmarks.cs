@@ -56,7 +56,7 @@ public class DecoderBenchmarks
         {
             F1PacketId.Motion => (uint)F1Decoder.View<PacketMotionData>(datagram).CarMotionData[21].Roll,
             F1PacketId.Session => F1Decoder.View<PacketSessionData>(datagram).NumRedFlagPeriods,
-            F1PacketId.LapData => F1Decoder.View<PacketLapData>(datagram).LapData[21].PitStopTimerInMS,
+            F1PacketId.LapData => F1Decoder.View<PacketLapData>(datagram).LapData[21].Progress.PitStopTimerInMS,
             F1PacketId.Event => F1Decoder.ReadEvent(datagram).EventDetails.Buttons.ButtonStatus,
             F1PacketId.Participants => F1Decoder.View<PacketParticipantsData>(datagram).Participants[21].Platform,
             F1PacketId.CarSetups => (uint)F1Decoder.View<PacketCarSetupData>(datagram).CarSetups[21].FuelLoad,

@@ -166,7 +166,7 @@ public sealed partial class F1FrameMapper(F1ActiveCars activeCars)
         Span<byte> resultStatus = stackalloc byte[F1Limits.MaxCars];
         for (var i = 0; i < F1Limits.MaxCars; i++)
         {
-            resultStatus[i] = packet.LapData[i].ResultStatus;
+            resultStatus[i] = packet.LapData[i].Progress.ResultStatus;
         }
 
         activeCars.ObserveResultStatus(sourceId, packet.Header.SessionUID, resultStatus);
@@ -182,46 +182,51 @@ public sealed partial class F1FrameMapper(F1ActiveCars activeCars)
             output.Add(new TelemetryFrame
             {
                 Envelope = Envelope(in packet.Header, i, sourceId, receivedAt),
-                Lap = new Protos.V1.LapData
-                {
-                    LapNumber = lap.CurrentLapNum,
-                    LapDistanceM = lap.LapDistance,
-                    TotalDistanceM = lap.TotalDistance,
-                    CurrentLapTimeMs = lap.CurrentLapTimeInMS,
-                    LastLapTimeMs = lap.LastLapTimeInMS,
-                    Sector1TimeMs = SectorMs(lap.Sector1TimeMinutes, lap.Sector1TimeInMS),
-                    Sector2TimeMs = SectorMs(lap.Sector2TimeMinutes, lap.Sector2TimeInMS),
-                    Sector = lap.Sector,
-                    Position = lap.CarPosition,
-                    GridPosition = lap.GridPosition,
-                    PitStatus = lap.PitStatus <= 2 ? (PitStatus)lap.PitStatus : PitStatus.None,
-                    PitStops = lap.NumPitStops,
-                    CurrentLapInvalid = lap.CurrentLapInvalid != 0,
-                    PenaltiesS = lap.Penalties,
-                    Warnings = lap.TotalWarnings,
-                    CornerCuttingWarnings = lap.CornerCuttingWarnings,
-                    UnservedDriveThroughPenalties = lap.NumUnservedDriveThroughPens,
-                    UnservedStopGoPenalties = lap.NumUnservedStopGoPens,
-                    DriverStatus = lap.DriverStatus <= 4 ? (DriverStatus)lap.DriverStatus : DriverStatus.InGarage,
-                    ResultStatus = lap.ResultStatus <= 7 ? (ResultStatus)lap.ResultStatus : ResultStatus.Invalid,
-                    DeltaToCarInFrontMs = lap.DeltaToCarInFrontInMS,
-                    DeltaToRaceLeaderMs = lap.DeltaToRaceLeaderInMS,
-                    SafetyCarDeltaS = lap.SafetyCarDelta,
-                    PitLaneTimerActive = lap.PitLaneTimerActive != 0,
-                    PitLaneTimeMs = lap.PitLaneTimeInLaneInMS,
-                    PitStopTimeMs = lap.PitStopTimerInMS,
-                    PitStopShouldServePenalty = lap.PitStopShouldServePen != 0,
-                },
+                Lap = LapSpec(in lap.Progress, lap.LastLapTimeInMS, lap.CurrentLapTimeInMS,
+                    SectorMs(lap.Sector1TimeMinutes, lap.Sector1TimeInMS), SectorMs(lap.Sector2TimeMinutes, lap.Sector2TimeInMS),
+                    lap.DeltaToCarInFrontInMS, lap.DeltaToRaceLeaderInMS),
             });
         }
     }
+
+    /// <summary>A lap payload from the block the formats share and the times they lay out differently.</summary>
+    private static Protos.V1.LapData LapSpec(in LapProgress lap, uint lastLapMs, uint currentLapMs, uint sector1Ms, uint sector2Ms, uint toCarInFrontMs, uint toLeaderMs) => new()
+    {
+        LapNumber = lap.CurrentLapNum,
+        LapDistanceM = lap.LapDistance,
+        TotalDistanceM = lap.TotalDistance,
+        CurrentLapTimeMs = currentLapMs,
+        LastLapTimeMs = lastLapMs,
+        Sector1TimeMs = sector1Ms,
+        Sector2TimeMs = sector2Ms,
+        Sector = lap.Sector,
+        Position = lap.CarPosition,
+        GridPosition = lap.GridPosition,
+        PitStatus = lap.PitStatus <= 2 ? (PitStatus)lap.PitStatus : PitStatus.None,
+        PitStops = lap.NumPitStops,
+        CurrentLapInvalid = lap.CurrentLapInvalid != 0,
+        PenaltiesS = lap.Penalties,
+        Warnings = lap.TotalWarnings,
+        CornerCuttingWarnings = lap.CornerCuttingWarnings,
+        UnservedDriveThroughPenalties = lap.NumUnservedDriveThroughPens,
+        UnservedStopGoPenalties = lap.NumUnservedStopGoPens,
+        DriverStatus = lap.DriverStatus <= 4 ? (DriverStatus)lap.DriverStatus : DriverStatus.InGarage,
+        ResultStatus = lap.ResultStatus <= 7 ? (ResultStatus)lap.ResultStatus : ResultStatus.Invalid,
+        DeltaToCarInFrontMs = toCarInFrontMs,
+        DeltaToRaceLeaderMs = toLeaderMs,
+        SafetyCarDeltaS = lap.SafetyCarDelta,
+        PitLaneTimerActive = lap.PitLaneTimerActive != 0,
+        PitLaneTimeMs = lap.PitLaneTimeInLaneInMS,
+        PitStopTimeMs = lap.PitStopTimerInMS,
+        PitStopShouldServePenalty = lap.PitStopShouldServePen != 0,
+    };
 
     private void MapLapData2024(in PacketLapData2024 packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
     {
         Span<byte> resultStatus = stackalloc byte[F1Limits.MaxCars];
         for (var i = 0; i < F1Limits.MaxCars; i++)
         {
-            resultStatus[i] = packet.LapData[i].ResultStatus;
+            resultStatus[i] = packet.LapData[i].Progress.ResultStatus;
         }
 
         activeCars.ObserveResultStatus(sourceId, packet.Header.SessionUID, resultStatus);
@@ -235,42 +240,12 @@ public sealed partial class F1FrameMapper(F1ActiveCars activeCars)
 
             // F1 24 split the deltas into minutes and milliseconds too, and renamed the sector parts.
             ref readonly var lap = ref packet.LapData[i];
-            output.Add(new TelemetryFrame
-            {
-                Envelope = Envelope(in packet.Header, i, sourceId, receivedAt),
-                Lap = new Protos.V1.LapData
-                {
-                    LapNumber = lap.CurrentLapNum,
-                    LapDistanceM = lap.LapDistance,
-                    TotalDistanceM = lap.TotalDistance,
-                    CurrentLapTimeMs = lap.CurrentLapTimeInMS,
-                    LastLapTimeMs = lap.LastLapTimeInMS,
-                    Sector1TimeMs = SectorMs(lap.Sector1TimeMinutesPart, lap.Sector1TimeMSPart),
-                    Sector2TimeMs = SectorMs(lap.Sector2TimeMinutesPart, lap.Sector2TimeMSPart),
-                    Sector = lap.Sector,
-                    Position = lap.CarPosition,
-                    GridPosition = lap.GridPosition,
-                    PitStatus = lap.PitStatus <= 2 ? (PitStatus)lap.PitStatus : PitStatus.None,
-                    PitStops = lap.NumPitStops,
-                    CurrentLapInvalid = lap.CurrentLapInvalid != 0,
-                    PenaltiesS = lap.Penalties,
-                    Warnings = lap.TotalWarnings,
-                    CornerCuttingWarnings = lap.CornerCuttingWarnings,
-                    UnservedDriveThroughPenalties = lap.NumUnservedDriveThroughPens,
-                    UnservedStopGoPenalties = lap.NumUnservedStopGoPens,
-                    DriverStatus = lap.DriverStatus <= 4 ? (DriverStatus)lap.DriverStatus : DriverStatus.InGarage,
-                    ResultStatus = lap.ResultStatus <= 7 ? (ResultStatus)lap.ResultStatus : ResultStatus.Invalid,
-                    DeltaToCarInFrontMs = SectorMs(lap.DeltaToCarInFrontMinutesPart, lap.DeltaToCarInFrontMSPart),
-                    DeltaToRaceLeaderMs = SectorMs(lap.DeltaToRaceLeaderMinutesPart, lap.DeltaToRaceLeaderMSPart),
-                    SafetyCarDeltaS = lap.SafetyCarDelta,
-                    PitLaneTimerActive = lap.PitLaneTimerActive != 0,
-                    PitLaneTimeMs = lap.PitLaneTimeInLaneInMS,
-                    PitStopTimeMs = lap.PitStopTimerInMS,
-                    PitStopShouldServePenalty = lap.PitStopShouldServePen != 0,
-                    SpeedTrapFastestKph = lap.SpeedTrapFastestSpeed,
-                    SpeedTrapFastestLap = lap.SpeedTrapFastestLap == 255 ? 0u : lap.SpeedTrapFastestLap,
-                },
-            });
+            var spec = LapSpec(in lap.Progress, lap.LastLapTimeInMS, lap.CurrentLapTimeInMS,
+                SectorMs(lap.Sector1TimeMinutesPart, lap.Sector1TimeMSPart), SectorMs(lap.Sector2TimeMinutesPart, lap.Sector2TimeMSPart),
+                SectorMs(lap.DeltaToCarInFrontMinutesPart, lap.DeltaToCarInFrontMSPart), SectorMs(lap.DeltaToRaceLeaderMinutesPart, lap.DeltaToRaceLeaderMSPart));
+            spec.SpeedTrapFastestKph = lap.SpeedTrapFastestSpeed;
+            spec.SpeedTrapFastestLap = lap.SpeedTrapFastestLap == 255 ? 0u : lap.SpeedTrapFastestLap;
+            output.Add(new TelemetryFrame { Envelope = Envelope(in packet.Header, i, sourceId, receivedAt), Lap = spec });
         }
     }
 

@@ -150,13 +150,23 @@ public static class F1SpecJson
         }
 
         writer.WriteStartObject();
-        foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.Instance))
+        WriteFields(writer, value, prefixed);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteFields(Utf8JsonWriter writer, object value, bool prefixed)
+    {
+        foreach (var field in value.GetType().GetFields(BindingFlags.Public | BindingFlags.Instance))
         {
+            if (field.GetCustomAttribute<SpecFlattenAttribute>() is not null)
+            {
+                WriteFields(writer, field.GetValue(value)!, prefixed);
+                continue;
+            }
+
             writer.WritePropertyName(SpecName(field, prefixed));
             WriteValue(writer, field.GetValue(value)!, prefixed);
         }
-
-        writer.WriteEndObject();
     }
 
     private static void WriteNumber(Utf8JsonWriter writer, double value)

@@ -117,17 +117,10 @@ public struct PacketSessionData
     public byte NumRedFlagPeriods;
 }
 
+/// <summary>The part of a car's lap data that F1 23, 24 and 25 lay out alike.</summary>
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
-public struct LapData
+public struct LapProgress
 {
-    public uint LastLapTimeInMS;
-    public uint CurrentLapTimeInMS;
-    public ushort Sector1TimeInMS;
-    public byte Sector1TimeMinutes;
-    public ushort Sector2TimeInMS;
-    public byte Sector2TimeMinutes;
-    public ushort DeltaToCarInFrontInMS;
-    public ushort DeltaToRaceLeaderInMS;
     public float LapDistance;         // metres, negative before the line is crossed
     public float TotalDistance;
     public float SafetyCarDelta;      // seconds
@@ -149,6 +142,21 @@ public struct LapData
     public ushort PitLaneTimeInLaneInMS;
     public ushort PitStopTimerInMS;
     public byte PitStopShouldServePen;
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct LapData
+{
+    public uint LastLapTimeInMS;
+    public uint CurrentLapTimeInMS;
+    public ushort Sector1TimeInMS;
+    public byte Sector1TimeMinutes;
+    public ushort Sector2TimeInMS;
+    public byte Sector2TimeMinutes;
+    public ushort DeltaToCarInFrontInMS;
+    public ushort DeltaToRaceLeaderInMS;
+    [SpecFlatten]
+    public LapProgress Progress;
 }
 
 /// <summary>Packet 2, 1131 bytes in format 2023.</summary>

@@ -118,27 +118,8 @@ public struct LapData2024
     public byte DeltaToCarInFrontMinutesPart;
     public ushort DeltaToRaceLeaderMSPart;
     public byte DeltaToRaceLeaderMinutesPart;
-    public float LapDistance;
-    public float TotalDistance;
-    public float SafetyCarDelta;
-    public byte CarPosition;
-    public byte CurrentLapNum;
-    public byte PitStatus;
-    public byte NumPitStops;
-    public byte Sector;
-    public byte CurrentLapInvalid;
-    public byte Penalties;
-    public byte TotalWarnings;
-    public byte CornerCuttingWarnings;
-    public byte NumUnservedDriveThroughPens;
-    public byte NumUnservedStopGoPens;
-    public byte GridPosition;
-    public byte DriverStatus;
-    public byte ResultStatus;
-    public byte PitLaneTimerActive;
-    public ushort PitLaneTimeInLaneInMS;
-    public ushort PitStopTimerInMS;
-    public byte PitStopShouldServePen;
+    [SpecFlatten]
+    public LapProgress Progress;
     public float SpeedTrapFastestSpeed;    // km/h
     public byte SpeedTrapFastestLap;       // 255 = not set
 }

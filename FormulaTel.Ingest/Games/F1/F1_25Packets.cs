@@ -12,19 +12,9 @@ public struct NameBytes32
 {
     private byte _element;
 
-    public readonly string Decode()
-    {
-        ReadOnlySpan<byte> bytes = this;
-        var end = bytes.IndexOf((byte)0);
-        return System.Text.Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
-    }
+    public readonly string Decode() => Utf8Name.Decode(this);
 
-    public void Encode(string text)
-    {
-        Span<byte> bytes = this;
-        bytes.Clear();
-        System.Text.Unicode.Utf8.FromUtf16(text, bytes[..^1], out _, out _);
-    }
+    public void Encode(string text) => Utf8Name.Encode(text, this);
 }
 
 /// <summary>An RGB livery colour; the spec names these fields without the m_ prefix.</summary>

@@ -37,18 +37,24 @@ public struct NameBytes
 {
     private byte _element;
 
+    public readonly string Decode() => Utf8Name.Decode(this);
+
+    public void Encode(string text) => Utf8Name.Encode(text, this);
+}
+
+/// <summary>The games' fixed-size, null-terminated UTF-8 names.</summary>
+public static class Utf8Name
+{
     /// <summary>The text up to the first null byte.</summary>
-    public readonly string Decode()
+    public static string Decode(ReadOnlySpan<byte> bytes)
     {
-        ReadOnlySpan<byte> bytes = this;
         var end = bytes.IndexOf((byte)0);
         return System.Text.Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
     }
 
     /// <summary>Writes <paramref name="text"/> truncated to fit with its terminating null.</summary>
-    public void Encode(string text)
+    public static void Encode(string text, Span<byte> bytes)
     {
-        Span<byte> bytes = this;
         bytes.Clear();
         // Leaves the last byte zero; a name too long is cut where it stops fitting.
         System.Text.Unicode.Utf8.FromUtf16(text, bytes[..^1], out _, out _);

@@ -6,3 +6,10 @@ public sealed class SpecNameAttribute(string name) : Attribute
 {
     public string Name { get; } = name;
 }
+
+/// <summary>
+/// A struct field that groups fields shared by several formats' layouts; the specification lists them inline, so
+/// the spec JSON writes them inline too.
+/// </summary>
+[AttributeUsage(AttributeTargets.Field)]
+public sealed class SpecFlattenAttribute : Attribute;
