@@ -40,6 +40,25 @@ public partial class SpecDocumentationTests
         Assert.True(undocumented.Count == 0, $"fields without a comment in {file}: {string.Join(", ", undocumented)}");
     }
 
+    [Fact]
+    public void Every_payload_field_has_its_F1_source_in_docs_spec_md()
+    {
+        var doc = File.ReadAllText(Path.Combine(Root(), "docs", "spec.md"));
+        string[] notPayloads = ["Envelope", "TelemetryFrame", "FrameBatch", "Wheels"];
+        var missing = new List<string>();
+        foreach (var message in V1.TelemetryReflection.Descriptor.MessageTypes.Where(m => !notPayloads.Contains(m.Name)))
+        {
+            var start = doc.IndexOf($"### {message.Name}\n", StringComparison.Ordinal);
+            var end = start < 0 ? -1 : doc.IndexOf("\n### ", start + 4, StringComparison.Ordinal);
+            var section = start < 0 ? "" : end < 0 ? doc[start..] : doc[start..end];
+            missing.AddRange(message.Fields.InDeclarationOrder()
+                .Where(f => !section.Contains($"| `{f.Name}` |", StringComparison.Ordinal))
+                .Select(f => $"{message.Name}.{f.Name}"));
+        }
+
+        Assert.True(missing.Count == 0, $"docs/spec.md's field lineage lacks: {string.Join(", ", missing)}");
+    }
+
     private static string Root()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
