@@ -16,7 +16,20 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RpcMetrics>();
         builder.Services.AddSingleton<LocalFanOut>();
-        builder.Services.AddSingleton<ITelemetryPublisher>(sp => sp.GetRequiredService<LocalFanOut>());
+
+        // Kafka when a connection string names the brokers (full stack); rpc's own watchers alone otherwise.
+        var kafka = builder.Configuration.GetConnectionString("kafka");
+        builder.Services.AddOptions<KafkaOptions>().Bind(builder.Configuration.GetSection(KafkaOptions.SectionName));
+        if (!string.IsNullOrWhiteSpace(kafka))
+        {
+            builder.Services.AddSingleton(sp => new KafkaPublisher(
+                kafka, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<KafkaOptions>>(), sp.GetRequiredService<RpcMetrics>(), sp.GetRequiredService<ILogger<KafkaPublisher>>()));
+            builder.Services.AddSingleton<ITelemetryPublisher, KafkaThenLocalPublisher>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<ITelemetryPublisher>(sp => sp.GetRequiredService<LocalFanOut>());
+        }
         return builder;
     }
 

@@ -62,6 +62,12 @@ public sealed partial class TelemetryGatewayService(
         {
             // The publisher went away or rpc is stopping; it reconnects and resends what was not acknowledged.
         }
+        catch (KafkaPublishException e)
+        {
+            // Backpressure, not loss: the batch stays unacknowledged at ingest, which reconnects and sends it again.
+            LogKafkaUnavailable(logger, context.Peer, e.InnerException?.Message ?? e.Message);
+            throw new RpcException(new Status(StatusCode.Unavailable, "Kafka did not accept the batch; send it again"));
+        }
         finally
         {
             metrics.PublishStreamClosed();
@@ -115,6 +121,9 @@ public sealed partial class TelemetryGatewayService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Publisher {Peer} connected")]
     private static partial void LogPublisherConnected(ILogger logger, string peer);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka did not accept a batch from {Peer}; ending the stream so it is sent again: {Reason}")]
+    private static partial void LogKafkaUnavailable(ILogger logger, string peer, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Publisher {Peer} disconnected")]
     private static partial void LogPublisherDisconnected(ILogger logger, string peer);

@@ -20,6 +20,12 @@ public sealed class RpcMetrics
     private readonly Counter<long> _batchesAcknowledged;
     private readonly Counter<long> _watchFramesDropped;
     private readonly UpDownCounter<long> _publishStreams;
+    private readonly Counter<long> _kafkaFrames;
+    private readonly Counter<long> _kafkaDropped;
+    private readonly Counter<long> _kafkaErrors;
+    private long _kafkaFramesTotal;
+    private long _kafkaDroppedTotal;
+    private long _kafkaErrorsTotal;
     private readonly ConcurrentDictionary<CarKey, CarGauges> _cars = new();
     private readonly TimeProvider _time;
     private long _framesReceivedTotal;
@@ -35,6 +41,9 @@ public sealed class RpcMetrics
         _batchesAcknowledged = meter.CreateCounter<long>("formulatel.rpc.batches.acknowledged", "{batch}", "Batches acknowledged to publishers.");
         _watchFramesDropped = meter.CreateCounter<long>("formulatel.rpc.watch.frames.dropped", "{frame}", "Frames a slow watcher lost.");
         _publishStreams = meter.CreateUpDownCounter<long>("formulatel.rpc.publish.streams", "{stream}", "Open publish streams.");
+        _kafkaFrames = meter.CreateCounter<long>("formulatel.rpc.kafka.frames.published", "{frame}", "Frames Kafka accepted.");
+        _kafkaDropped = meter.CreateCounter<long>("formulatel.rpc.kafka.frames.dropped", "{frame}", "Frames that can never be published (e.g. too large), by reason.");
+        _kafkaErrors = meter.CreateCounter<long>("formulatel.rpc.kafka.errors", "{error}", "Failed deliveries (the batch is sent again), by error code.");
 
         meter.CreateObservableGauge("formulatel.car.speed", () => Observe(g => g.SpeedKph), "km/h", "Latest speed per car.");
         meter.CreateObservableGauge("formulatel.car.engine_rpm", () => Observe(g => g.EngineRpm), "{rpm}", "Latest engine RPM per car.");
@@ -74,6 +83,28 @@ public sealed class RpcMetrics
     {
         Interlocked.Increment(ref _watchFramesDroppedTotal);
         _watchFramesDropped.Add(1);
+    }
+
+    public long KafkaFramesPublishedTotal => Interlocked.Read(ref _kafkaFramesTotal);
+    public long KafkaFramesDroppedTotal => Interlocked.Read(ref _kafkaDroppedTotal);
+    public long KafkaErrorsTotal => Interlocked.Read(ref _kafkaErrorsTotal);
+
+    public void KafkaFramePublished()
+    {
+        Interlocked.Increment(ref _kafkaFramesTotal);
+        _kafkaFrames.Add(1);
+    }
+
+    public void KafkaFrameDropped(string reason)
+    {
+        Interlocked.Increment(ref _kafkaDroppedTotal);
+        _kafkaDropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    }
+
+    public void KafkaPublishError(string code)
+    {
+        Interlocked.Increment(ref _kafkaErrorsTotal);
+        _kafkaErrors.Add(1, new KeyValuePair<string, object?>("code", code));
     }
 
     public void PublishStreamOpened() => _publishStreams.Add(1);

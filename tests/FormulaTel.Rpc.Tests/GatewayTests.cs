@@ -110,9 +110,11 @@ public class GatewayTests
 
         var measurements = new List<(string Instrument, double Value, Dictionary<string, object?> Tags)>();
         using var listener = new MeterListener();
+        // Only this rpc's meter: tests running beside this one have rpc instances of their own.
+        var factory = rpc.Services.GetRequiredService<IMeterFactory>();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == RpcMetrics.MeterName)
+            if (instrument.Meter.Name == RpcMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, factory))
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -121,8 +123,6 @@ public class GatewayTests
             measurements.Add((instrument.Name, value, tags.ToArray().ToDictionary(t => t.Key, t => t.Value))));
         listener.Start();
         listener.RecordObservableInstruments();
-        // Other tests' rpc instances share the meter name: keep this test's car only.
-        measurements.RemoveAll(m => !Equals(m.Tags.GetValueOrDefault("source"), "rig"));
 
         var speed = Assert.Single(measurements, m => m.Instrument == "formulatel.car.speed");
         Assert.Equal(287.5, speed.Value);
@@ -142,9 +142,10 @@ public class GatewayTests
         var metrics = new RpcMetrics(services.GetRequiredService<IMeterFactory>(), TimeProvider.System);
         var counted = new List<(long Value, Dictionary<string, object?> Tags)>();
         using var listener = new MeterListener();
+        var factory = services.GetRequiredService<IMeterFactory>();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Name == "formulatel.rpc.frames.received")
+            if (instrument.Name == "formulatel.rpc.frames.received" && ReferenceEquals(instrument.Meter.Scope, factory))
             {
                 l.EnableMeasurementEvents(instrument);
             }

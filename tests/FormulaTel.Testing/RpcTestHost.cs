@@ -6,6 +6,7 @@ using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -19,7 +20,13 @@ public sealed class RpcTestHost : IAsyncDisposable
 {
     private WebApplication? _app;
 
-    private RpcTestHost(int port) => Port = port;
+    private readonly Dictionary<string, string?> _settings;
+
+    private RpcTestHost(int port, Dictionary<string, string?>? settings)
+    {
+        Port = port;
+        _settings = settings ?? [];
+    }
 
     public int Port { get; }
 
@@ -31,9 +38,10 @@ public sealed class RpcTestHost : IAsyncDisposable
 
     public LocalFanOut FanOut => Services.GetRequiredService<LocalFanOut>();
 
-    public static async Task<RpcTestHost> StartAsync(int? port = null)
+    /// <param name="settings">Configuration, e.g. ConnectionStrings:kafka to publish to Kafka.</param>
+    public static async Task<RpcTestHost> StartAsync(int? port = null, Dictionary<string, string?>? settings = null)
     {
-        var host = new RpcTestHost(port ?? FreePort.Tcp());
+        var host = new RpcTestHost(port ?? FreePort.Tcp(), settings);
         await host.StartAsync();
         return host;
     }
@@ -42,6 +50,7 @@ public sealed class RpcTestHost : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(_settings);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Port, l => l.Protocols = HttpProtocols.Http2));
         builder.AddRpc();
         var app = builder.Build();

@@ -1,0 +1,140 @@
+using Confluent.Kafka;
+using FormulaTel.Protos.V1;
+using Google.Protobuf;
+using Microsoft.Extensions.Options;
+
+namespace FormulaTel.Rpc.Publishing;
+
+/// <summary>Configuration section "Kafka"; the bootstrap servers come from ConnectionStrings:kafka.</summary>
+public sealed class KafkaOptions
+{
+    public const string SectionName = "Kafka";
+    public const string DefaultTopic = "formulatel.telemetry.v1";
+
+    public string Topic { get; set; } = DefaultTopic;
+
+    /// <summary>Extra librdkafka producer settings (e.g. "linger.ms"), applied last.</summary>
+    public Dictionary<string, string> Producer { get; set; } = [];
+}
+
+/// <summary>
+/// Publishes each frame as one Kafka message on formulatel.telemetry.v1 (docs/kafka.md): key
+/// {source}/{sessionUid}/{carIndex}, so a car's frames keep their order on one partition; value one serialized
+/// formulatel.v1.TelemetryFrame. Completes only when Kafka has accepted every frame (acks=all, idempotent), so rpc
+/// acknowledges a batch to ingest only then: at-least-once. A frame too large for Kafka is dropped, counted and
+/// logged; any other failure fails the batch, which ingest sends again.
+/// </summary>
+public sealed partial class KafkaPublisher : ITelemetryPublisher, IDisposable
+{
+    public const string ContentType = "application/x-protobuf; messageType=formulatel.v1.TelemetryFrame";
+    private static readonly byte[] ContentTypeBytes = System.Text.Encoding.UTF8.GetBytes(ContentType);
+
+    private readonly IProducer<string, byte[]> _producer;
+    private readonly string _topic;
+    private readonly RpcMetrics _metrics;
+    private readonly ILogger<KafkaPublisher> _logger;
+
+    public KafkaPublisher(string bootstrapServers, IOptions<KafkaOptions> options, RpcMetrics metrics, ILogger<KafkaPublisher> logger)
+    {
+        _topic = options.Value.Topic;
+        _metrics = metrics;
+        _logger = logger;
+        var config = new ProducerConfig
+        {
+            BootstrapServers = bootstrapServers,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+            MaxInFlight = 5,
+            LingerMs = 5,
+            // Frames are small and many: batch them, but never wait long.
+            BatchNumMessages = 10_000,
+            ClientId = "formulatel-rpc",
+        };
+        foreach (var (key, value) in options.Value.Producer)
+        {
+            config.Set(key, value);
+        }
+
+        _producer = new ProducerBuilder<string, byte[]>(config)
+            .SetLogHandler((_, log) => LogLibrdkafka(_logger, log.Level.ToString(), log.Facility, log.Message))
+            .SetErrorHandler((_, error) => LogKafkaError(_logger, error.Code.ToString(), error.Reason))
+            .Build();
+    }
+
+    public static string Key(Envelope envelope) => $"{envelope.SourceId}/{envelope.SessionUid}/{envelope.CarIndex}";
+
+    public async ValueTask PublishAsync(IReadOnlyList<TelemetryFrame> frames, CancellationToken cancellationToken)
+    {
+        if (frames.Count == 0)
+        {
+            return;
+        }
+
+        var pending = new Task<DeliveryResult<string, byte[]>>[frames.Count];
+        for (var i = 0; i < frames.Count; i++)
+        {
+            var frame = frames[i];
+            var message = new Message<string, byte[]>
+            {
+                Key = Key(frame.Envelope),
+                Value = frame.ToByteArray(),
+                Headers = [new Header("content-type", ContentTypeBytes)],
+            };
+            pending[i] = _producer.ProduceAsync(_topic, message, cancellationToken);
+        }
+
+        var failure = default(Exception);
+        for (var i = 0; i < pending.Length; i++)
+        {
+            try
+            {
+                await pending[i];
+                _metrics.KafkaFramePublished();
+            }
+            catch (ProduceException<string, byte[]> e) when (e.Error.Code == ErrorCode.MsgSizeTooLarge)
+            {
+                // Nothing can make this frame fit: drop it, count it, say so; the rest of the batch goes on.
+                _metrics.KafkaFrameDropped("message_too_large");
+                LogTooLarge(_logger, frames[i].PayloadCase.ToString(), Key(frames[i].Envelope), pending.Length);
+            }
+            catch (ProduceException<string, byte[]> e)
+            {
+                _metrics.KafkaPublishError(e.Error.Code.ToString());
+                failure ??= e;
+            }
+        }
+
+        if (failure is not null)
+        {
+            // Not acknowledged: ingest keeps the batch and sends it again (duplicates possible, loss not).
+            throw new KafkaPublishException("Kafka did not accept every frame of the batch", failure);
+        }
+    }
+
+    public void Dispose()
+    {
+        _producer.Flush(TimeSpan.FromSeconds(5));
+        _producer.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "librdkafka {Level} {Facility}: {Message}")]
+    private static partial void LogLibrdkafka(ILogger logger, string level, string facility, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka error {Code}: {Reason}")]
+    private static partial void LogKafkaError(ILogger logger, string code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A {Payload} frame for {Key} is larger than Kafka accepts; dropped and counted (batch of {Count})")]
+    private static partial void LogTooLarge(ILogger logger, string payload, string key, int count);
+}
+
+public sealed class KafkaPublishException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>Publishes to Kafka first, then to rpc's own watchers.</summary>
+public sealed class KafkaThenLocalPublisher(KafkaPublisher kafka, LocalFanOut local) : ITelemetryPublisher
+{
+    public async ValueTask PublishAsync(IReadOnlyList<TelemetryFrame> frames, CancellationToken cancellationToken)
+    {
+        await kafka.PublishAsync(frames, cancellationToken);
+        await local.PublishAsync(frames, cancellationToken);
+    }
+}

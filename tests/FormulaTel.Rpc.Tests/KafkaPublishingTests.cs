@@ -1,0 +1,130 @@
+using Confluent.Kafka;
+using FormulaTel.Protos.V1;
+using FormulaTel.Rpc.Publishing;
+using FormulaTel.Testing;
+using Grpc.Core;
+
+namespace FormulaTel.Rpc.Tests;
+
+/// <summary>rpc publishing to Kafka: the real protocol, against librdkafka's mock cluster on loopback.</summary>
+public sealed class KafkaPublishingTests : IDisposable
+{
+    private const string Topic = KafkaOptions.DefaultTopic;
+    private const int Partitions = 6;
+    private readonly MockKafkaCluster _kafka = new(brokers: 3);
+
+    public KafkaPublishingTests() => _kafka.CreateTopic(Topic, Partitions, replicationFactor: 3);
+
+    public void Dispose() => _kafka.Dispose();
+
+    private Task<RpcTestHost> StartRpc(Dictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?> { ["ConnectionStrings:kafka"] = _kafka.BootstrapServers };
+        foreach (var (key, value) in extra ?? [])
+        {
+            settings[key] = value;
+        }
+
+        return RpcTestHost.StartAsync(settings: settings);
+    }
+
+    /// <summary>Reads every message on the topic from the start, by assigning all partitions (no group join).</summary>
+    private List<ConsumeResult<string, byte[]>> ReadAll(int expected)
+    {
+        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+        {
+            BootstrapServers = _kafka.BootstrapServers,
+            GroupId = "tests",
+            EnableAutoCommit = false,
+        }).Build();
+        consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(Topic, p, Offset.Beginning)));
+        var messages = new List<ConsumeResult<string, byte[]>>();
+        var deadline = DateTime.UtcNow + Eventually.DefaultTimeout;
+        while (messages.Count < expected && DateTime.UtcNow < deadline)
+        {
+            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } result)
+            {
+                messages.Add(result);
+            }
+        }
+
+        return messages;
+    }
+
+    private static async Task<PublishAck> PublishAsync(RpcTestHost rpc, FrameBatch batch)
+    {
+        using var call = rpc.CreateClient().Publish();
+        await call.RequestStream.WriteAsync(batch);
+        Assert.True(await Eventually.Within(call.ResponseStream.MoveNext(), "ack"));
+        await call.RequestStream.CompleteAsync();
+        return call.ResponseStream.Current;
+    }
+
+    [Fact]
+    public async Task Acknowledged_frames_are_on_the_topic_keyed_per_car_with_their_values()
+    {
+        await using var rpc = await StartRpc();
+        var frames = Enumerable.Range(0, 40).Select(i => Frames.Telemetry("rig-7", 555, (uint)(i % 4), 100 + i)).ToArray();
+        var ack = await PublishAsync(rpc, Frames.Batch(1, frames));
+        Assert.Equal(40u, ack.AcceptedFrames);
+        Assert.Equal(40, rpc.Metrics.KafkaFramesPublishedTotal); // acknowledged only after Kafka accepted them all
+
+        var messages = ReadAll(40);
+        Assert.Equal(40, messages.Count);
+        foreach (var message in messages)
+        {
+            var frame = TelemetryFrame.Parser.ParseFrom(message.Message.Value);
+            Assert.Equal($"rig-7/555/{frame.Envelope.CarIndex}", message.Message.Key);
+            Assert.Equal(KafkaPublisher.ContentType, System.Text.Encoding.UTF8.GetString(message.Message.Headers.GetLastBytes("content-type")));
+            Assert.Equal(Game.F123, frame.Envelope.Game);
+        }
+
+        Assert.Equal(frames.Select(f => f.CarTelemetry.SpeedKph).Order(), messages.Select(m => TelemetryFrame.Parser.ParseFrom(m.Message.Value).CarTelemetry.SpeedKph).Order());
+    }
+
+    [Fact]
+    public async Task Each_cars_frames_stay_in_order_on_one_partition()
+    {
+        await using var rpc = await StartRpc();
+        const int cars = 20;
+        const int perCar = 30;
+        ulong sequence = 0;
+        for (var tick = 0; tick < perCar; tick++)
+        {
+            var batch = Frames.Batch(++sequence, Enumerable.Range(0, cars).Select(car =>
+            {
+                var frame = Frames.Telemetry("league", 9, (uint)car, tick);
+                frame.Envelope.FrameId = (uint)tick;
+                return frame;
+            }).ToArray());
+            await PublishAsync(rpc, batch);
+        }
+
+        var messages = ReadAll(cars * perCar);
+        Assert.Equal(cars * perCar, messages.Count);
+        foreach (var byKey in messages.GroupBy(m => m.Message.Key))
+        {
+            Assert.Single(byKey.Select(m => m.Partition.Value).Distinct());
+            var frameIds = byKey.OrderBy(m => m.Offset.Value).Select(m => TelemetryFrame.Parser.ParseFrom(m.Message.Value).Envelope.FrameId).ToArray();
+            Assert.Equal(Enumerable.Range(0, perCar).Select(i => (uint)i), frameIds);
+        }
+
+        Assert.True(messages.Select(m => m.Partition.Value).Distinct().Count() > 1, "20 cars should spread over the partitions");
+    }
+
+    [Fact]
+    public async Task An_oversized_frame_is_dropped_with_a_clear_error_and_counted_while_the_rest_are_published()
+    {
+        await using var rpc = await StartRpc(new() { ["Kafka:Producer:message.max.bytes"] = "4096" });
+        var huge = new TelemetryFrame
+        {
+            Envelope = new Envelope { Game = Game.F123, SourceId = "rig", SessionUid = 1, CarIndex = 0 },
+            Participant = new Participant { Name = new string('x', 10_000) },
+        };
+        var ack = await PublishAsync(rpc, Frames.Batch(1, Frames.Telemetry("rig", 1, 1, 1), huge, Frames.Telemetry("rig", 1, 2, 2)));
+        Assert.Equal(3u, ack.AcceptedFrames);
+        Assert.Equal(1, rpc.Metrics.KafkaFramesDroppedTotal);
+        Assert.Equal(2, rpc.Metrics.KafkaFramesPublishedTotal);
+        Assert.Equal(2, ReadAll(2).Count);
+    }
+}
