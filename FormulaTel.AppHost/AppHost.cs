@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using FormulaTel.AppHost;
+using FormulaTel.AppHost.Kafka;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -77,7 +78,10 @@ namespace FormulaTel.AppHost
 
             if (stack.Kind == StackKind.Full)
             {
-                // Containers (Kafka, collector, Prometheus, Grafana) join here as their issues land.
+                // The stream every consumer reads (docs/kafka.md); rpc publishes to it once it is healthy.
+                var kafka = builder.AddKafka("kafka").WithDataVolume().WithKafkaUI();
+                rpc.WithReference(kafka).WaitFor(kafka);
+                // The collector, Prometheus and Grafana join here (issue 5).
             }
 
             return builder;
