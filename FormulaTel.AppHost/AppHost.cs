@@ -81,6 +81,7 @@ namespace FormulaTel.AppHost
                 // The stream every consumer reads (docs/kafka.md); rpc publishes to it once it is healthy.
                 var kafka = builder.AddKafka("kafka").WithDataVolume().WithKafkaUI();
                 rpc.WithReference(kafka).WaitFor(kafka);
+                web.WithReference(kafka).WaitFor(kafka);
                 // The collector, Prometheus and Grafana join here (issue 5).
             }
 

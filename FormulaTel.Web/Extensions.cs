@@ -33,8 +33,21 @@ public static class Extensions
             // The watch stream lives for hours: the default resilience handler's timeouts would cut it.
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
-        builder.Services.AddSingleton<RpcWatchFeed>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<RpcWatchFeed>());
+        // The feed: Kafka when a connection string names the brokers (full stack), rpc's watch stream otherwise.
+        var kafka = builder.Configuration.GetConnectionString("kafka");
+        if (!string.IsNullOrWhiteSpace(kafka))
+        {
+            var topic = builder.Configuration["Kafka:Topic"] ?? "formulatel.telemetry.v1";
+            builder.Services.AddSingleton(sp => new KafkaFeed(kafka, topic, sp.GetRequiredService<CarStateStore>(), sp.GetRequiredService<ILogger<KafkaFeed>>()));
+            builder.Services.AddSingleton<IFrameFeed>(sp => sp.GetRequiredService<KafkaFeed>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<KafkaFeed>());
+        }
+        else
+        {
+            builder.Services.AddSingleton<RpcWatchFeed>();
+            builder.Services.AddSingleton<IFrameFeed>(sp => sp.GetRequiredService<RpcWatchFeed>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<RpcWatchFeed>());
+        }
 
         builder.Services.AddHealthChecks().AddCheck<FeedHealthCheck>("feed");
         return builder;
@@ -50,11 +63,11 @@ public static class Extensions
     }
 }
 
-/// <summary>Degraded (not unhealthy: the page still serves) while the feed from rpc is down.</summary>
-internal sealed class FeedHealthCheck(RpcWatchFeed feed) : IHealthCheck
+/// <summary>Degraded (not unhealthy: the page still serves) while the feed is down.</summary>
+internal sealed class FeedHealthCheck(IFrameFeed feed) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
         Task.FromResult(feed.Connected
-            ? HealthCheckResult.Healthy($"watching rpc; {feed.FramesReceived} frames received")
-            : HealthCheckResult.Degraded("not connected to rpc's watch stream; retrying"));
+            ? HealthCheckResult.Healthy($"reading {feed.Description}; {feed.FramesReceived} frames received")
+            : HealthCheckResult.Degraded($"not connected to {feed.Description}; retrying"));
 }

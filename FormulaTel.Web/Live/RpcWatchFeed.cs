@@ -11,13 +11,15 @@ namespace FormulaTel.Web.Live;
 public sealed partial class RpcWatchFeed(
     TelemetryGateway.TelemetryGatewayClient client,
     CarStateStore store,
-    ILogger<RpcWatchFeed> logger) : BackgroundService
+    ILogger<RpcWatchFeed> logger) : BackgroundService, IFrameFeed
 {
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
 
     public bool Connected { get; private set; }
 
     public long FramesReceived => Interlocked.Read(ref _framesReceived);
+
+    public string Description => "rpc's watch stream";
 
     private long _framesReceived;
 

@@ -23,7 +23,7 @@ public sealed class WebTestHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<WebTestHost> StartAsync(Uri rpcAddress)
+    public static async Task<WebTestHost> StartAsync(Uri rpcAddress, Dictionary<string, string?>? settings = null)
     {
         var port = FreePort.Tcp();
         var builder = WebApplication.CreateBuilder();
@@ -33,6 +33,7 @@ public sealed class WebTestHost : IAsyncDisposable
             ["urls"] = $"http://127.0.0.1:{port}",
             ["Web:RpcAddress"] = rpcAddress.ToString(),
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? []);
         // The same calls as web's Program.cs.
         builder.AddServiceDefaults();
         builder.AddWeb();

@@ -1,0 +1,137 @@
+using Confluent.Kafka;
+using FormulaTel.Protos.V1;
+using FormulaTel.ServiceDefaults;
+
+namespace FormulaTel.Web.Live;
+
+/// <summary>
+/// Feeds the store from the Kafka stream (full stack). Broadcast: every web instance reads every partition, from the
+/// latest offsets — a live view wants now, not history — so it assigns partitions itself instead of joining a
+/// consumer group. A frame delivered twice (at-least-once upstream) is applied once.
+/// </summary>
+public sealed partial class KafkaFeed(string bootstrapServers, string topic, CarStateStore store, ILogger<KafkaFeed> logger) : BackgroundService, IFrameFeed
+{
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
+    private readonly Dictionary<(string Key, TelemetryFrame.PayloadOneofCase Payload), uint> _lastFrame = [];
+    private long _framesReceived;
+    private long _duplicatesSkipped;
+
+    public bool Connected { get; private set; }
+
+    public long FramesReceived => Interlocked.Read(ref _framesReceived);
+
+    public long DuplicatesSkipped => Interlocked.Read(ref _duplicatesSkipped);
+
+    public string Description => $"Kafka topic {topic}";
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        // librdkafka's Consume blocks: give it its own thread rather than a thread-pool one.
+        Task.Factory.StartNew(() => Run(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+
+    private async Task Run(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+                {
+                    BootstrapServers = bootstrapServers,
+                    GroupId = $"formulatel-web-{Environment.MachineName}-{Environment.ProcessId}",
+                    EnableAutoCommit = false,
+                    ClientId = "formulatel-web",
+                }).Build();
+                using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
+                var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10));
+                var partitions = metadata.Topics.SingleOrDefault(t => t.Topic == topic)?.Partitions;
+                if (partitions is null || partitions.Count == 0)
+                {
+                    throw new KafkaException(ErrorCode.UnknownTopicOrPart);
+                }
+
+                // "Latest" made explicit: each partition's high watermark now, so everything published after this
+                // point is read (Offset.End would be resolved later, by the fetcher).
+                consumer.Assign(partitions.Select(p =>
+                {
+                    var partition = new TopicPartition(topic, p.PartitionId);
+                    return new TopicPartitionOffset(partition, consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High);
+                }));
+                Connected = true;
+                failures = 0;
+                LogConnected(logger, topic, partitions.Count);
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    var result = consumer.Consume(TimeSpan.FromMilliseconds(250));
+                    if (result is null || result.IsPartitionEOF)
+                    {
+                        continue;
+                    }
+
+                    Apply(result.Message);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (KafkaException e)
+            {
+                Connected = false;
+                failures++;
+                var delay = Backoff.Exponential(failures, MaxDelay);
+                LogFailed(logger, delay.TotalMilliseconds, e.Error.Reason);
+                try
+                {
+                    await Task.Delay(delay, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+
+        Connected = false;
+    }
+
+    /// <summary>Applies one message's frame unless it repeats the last frame of its car and kind.</summary>
+    public void Apply(Message<string, byte[]> message)
+    {
+        TelemetryFrame frame;
+        try
+        {
+            frame = TelemetryFrame.Parser.ParseFrom(message.Value);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException)
+        {
+            LogBadMessage(logger, message.Key);
+            return;
+        }
+
+        if (frame.Envelope is null)
+        {
+            return;
+        }
+
+        var key = (message.Key ?? "", frame.PayloadCase);
+        if (_lastFrame.TryGetValue(key, out var last) && last == frame.Envelope.FrameId)
+        {
+            Interlocked.Increment(ref _duplicatesSkipped);
+            return;
+        }
+
+        _lastFrame[key] = frame.Envelope.FrameId;
+        store.Apply(frame);
+        Interlocked.Increment(ref _framesReceived);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Reading {Topic} ({Partitions} partitions) from the latest offsets")]
+    private static partial void LogConnected(ILogger logger, string topic, int partitions);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka feed failed; retrying in {DelayMs} ms: {Reason}")]
+    private static partial void LogFailed(ILogger logger, double delayMs, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A message for {Key} is not a formulatel.v1.TelemetryFrame; skipped")]
+    private static partial void LogBadMessage(ILogger logger, string? key);
+}
