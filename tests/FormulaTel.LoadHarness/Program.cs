@@ -7,10 +7,18 @@ using FormulaTel.Ingest.Simulation;
 using FormulaTel.Web.Live;
 using Microsoft.AspNetCore.SignalR.Client;
 
-// FormulaTel load harness: starts the AppHost (embedded stack, already built) the way a newcomer does, then
+// FormulaTel load harness.   dotnet run -c Release --project tests/FormulaTel.LoadHarness -- [SECONDS]   |   -- kafka [FRAMES]
+// Default mode: starts the AppHost (embedded stack, already built) the way a newcomer does, then
 //  1. times `dotnet run` to the first moving gauge (two different speeds of the default car on the live hub),
 //  2. sends its own 22-car F1 23 session at 60 Hz to ingest and measures datagram → SignalR latency per car state,
 //  3. samples each service's resident memory while the simulator and the harness run.
+if (args is ["kafka", ..])
+{
+    // The mock cluster keeps everything in memory and stalls consumers past a few MiB per partition: keep runs small.
+    await KafkaThroughput.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50_000);
+    return;
+}
+
 var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 30;
 var root = FindRoot();
 var hubUrl = new Uri("http://localhost:5180" + LiveHub.Path);

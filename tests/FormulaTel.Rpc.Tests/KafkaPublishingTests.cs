@@ -164,4 +164,21 @@ public sealed class KafkaPublishingTests : IDisposable
         Assert.Equal(speeds.Count, speeds.Distinct().Count()); // each once (the idempotent producer retried, not duplicated)
         Assert.Equal(frames.Select(f => f.CarTelemetry.SpeedKph).Append(1f).Order(), speeds.Order());
     }
+
+    [Fact]
+    public async Task A_leader_change_loses_nothing()
+    {
+        await using var rpc = await StartRpc();
+        await PublishAsync(rpc, Frames.Batch(1, Enumerable.Range(0, 12).Select(i => Frames.Telemetry("rig", 4, (uint)i, i)).ToArray()));
+
+        // Every partition moves to broker 3 (the mock's leaders start spread over brokers 1..3).
+        for (var partition = 0; partition < Partitions; partition++)
+        {
+            _kafka.SetPartitionLeader(Topic, partition, 3);
+        }
+
+        await PublishAsync(rpc, Frames.Batch(2, Enumerable.Range(0, 12).Select(i => Frames.Telemetry("rig", 4, (uint)i, 100 + i)).ToArray()));
+        var speeds = ReadAll(24).Select(m => TelemetryFrame.Parser.ParseFrom(m.Message.Value).CarTelemetry.SpeedKph).Order().ToArray();
+        Assert.Equal(Enumerable.Range(0, 12).Concat(Enumerable.Range(100, 12)).Select(i => (float)i), speeds);
+    }
 }
