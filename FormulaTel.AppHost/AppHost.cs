@@ -32,7 +32,8 @@ namespace FormulaTel.AppHost
                 resource.WithEnvironment("DOTNET_GCgen0size", "0x400000");
             var simulator = builder.Configuration.GetValue(SimulatorKey, true);
 
-            // rpc speaks gRPC on an HTTP/2-only endpoint (h2c) and HTTP/1.1 on "http" for health probes.
+            // rpc speaks gRPC on an HTTP/2-only endpoint (h2c) and HTTP/1.1 on "http" for health probes; ingest and web
+            // find the gRPC one as "http://_grpc.rpc" (their default) through service discovery.
             var rpc = builder.AddProject<Projects.FormulaTel_Rpc>("rpc")
                 .WithHttpEndpoint(name: "grpc", env: "GRPC_PORT")
                 .WithEndpoint("grpc", e => e.Transport = "http2")
@@ -52,14 +53,12 @@ namespace FormulaTel.AppHost
                 })
                 // No variable carries a UDP endpoint's port into a project; pass it explicitly.
                 .WithEnvironment("Ingest__UdpPort", udpPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .WithEnvironment("Ingest__RpcAddress", "http://_grpc.rpc")
                 .WithReference(rpc)
                 .WaitFor(rpc)
                 .WithHttpHealthCheck("/health");
             SmallGen0(ingest);
 
             var web = builder.AddProject<Projects.FormulaTel_Web>("web")
-                .WithEnvironment("Web__RpcAddress", "http://_grpc.rpc")
                 .WithReference(rpc)
                 .WaitFor(rpc)
                 .WithExternalHttpEndpoints()

@@ -15,9 +15,9 @@ public sealed class IngestOptions
     [Required]
     public string BindAddress { get; set; } = "::";
 
-    /// <summary>rpc's gRPC address. "http://rpc" is resolved by service discovery under Aspire.</summary>
+    /// <summary>rpc's gRPC address: "_grpc.rpc" is rpc's HTTP/2 endpoint named grpc, found by service discovery.</summary>
     [Required]
-    public string RpcAddress { get; set; } = "http://rpc";
+    public string RpcAddress { get; set; } = "http://_grpc.rpc";
 
     /// <summary>Frames held while rpc is slow or away; past this the oldest are dropped and counted.</summary>
     [Range(1, 10_000_000)]

@@ -25,7 +25,6 @@ public sealed class RpcMetrics
     private readonly Counter<long> _kafkaErrors;
     private long _kafkaFramesTotal;
     private long _kafkaDroppedTotal;
-    private long _kafkaErrorsTotal;
     private readonly ConcurrentDictionary<CarKey, CarGauges> _cars = new();
     private readonly TimeProvider _time;
     private long _framesReceivedTotal;
@@ -87,7 +86,6 @@ public sealed class RpcMetrics
 
     public long KafkaFramesPublishedTotal => Interlocked.Read(ref _kafkaFramesTotal);
     public long KafkaFramesDroppedTotal => Interlocked.Read(ref _kafkaDroppedTotal);
-    public long KafkaErrorsTotal => Interlocked.Read(ref _kafkaErrorsTotal);
 
     public void KafkaFramePublished()
     {
@@ -103,7 +101,6 @@ public sealed class RpcMetrics
 
     public void KafkaPublishError(string code)
     {
-        Interlocked.Increment(ref _kafkaErrorsTotal);
         _kafkaErrors.Add(1, new KeyValuePair<string, object?>("code", code));
     }
 

@@ -41,9 +41,6 @@ public sealed class MockKafkaCluster : IDisposable
     /// <summary>host:port,host:port,… of the brokers.</summary>
     public string BootstrapServers { get; }
 
-    /// <summary>The native library the mock runs in.</summary>
-    public static string LibraryPath { get; private set; } = "";
-
     public void CreateTopic(string topic, int partitions, int replicationFactor = 1) =>
         Check(Native<TopicCreate>("rd_kafka_mock_topic_create")(_cluster, topic, partitions, replicationFactor), $"creating {topic}");
 
@@ -88,7 +85,6 @@ public sealed class MockKafkaCluster : IDisposable
                 // Confluent.Kafka probes the same names in the same order, and the loader shares one instance per
                 // file, so its clients and this mock use one librdkafka. (Its explicit Library.Load needs libdl.so,
                 // which Debian ships only as libdl.so.2.)
-                LibraryPath = path;
                 return handle;
             }
         }

@@ -74,8 +74,6 @@ public static class F1Decoder
         }
     }
 
-    public static int SpecSize2023(F1PacketId id) => Sizes2023[(int)id];
-
     /// <summary>The spec size of a packet in a format; -1 when the format does not define it.</summary>
     public static int SpecSize(ushort format, F1PacketId id) =>
         Sizes(format) is { } sizes && (int)id < sizes.Length ? sizes[(int)id] : -1;
