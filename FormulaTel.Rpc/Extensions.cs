@@ -18,12 +18,10 @@ public static class Extensions
         builder.Services.AddSingleton<LocalFanOut>();
 
         // Kafka when a connection string names the brokers (full stack); rpc's own watchers alone otherwise.
-        var kafka = builder.Configuration.GetConnectionString("kafka");
-        builder.Services.AddOptions<KafkaOptions>().Bind(builder.Configuration.GetSection(KafkaOptions.SectionName));
-        if (!string.IsNullOrWhiteSpace(kafka))
+        // rpc cannot acknowledge without Kafka, so its health follows Kafka's.
+        if (builder.AddKafkaClients())
         {
-            builder.Services.AddSingleton(sp => new KafkaPublisher(
-                kafka, sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<KafkaOptions>>(), sp.GetRequiredService<RpcMetrics>(), sp.GetRequiredService<ILogger<KafkaPublisher>>()));
+            builder.Services.AddSingleton<KafkaPublisher>();
             builder.Services.AddSingleton<ITelemetryPublisher, KafkaThenLocalPublisher>();
         }
         else

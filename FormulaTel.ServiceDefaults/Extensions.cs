@@ -20,7 +20,7 @@ public static class ServiceDefaultsExtensions
     public const string AlivenessEndpointPath = "/alive";
 
     /// <summary>Meters whose instruments every service exports, in addition to the framework's own.</summary>
-    public static readonly string[] FormulaTelMeters = ["FormulaTel.Ingest", "FormulaTel.Rpc", "FormulaTel.Web"];
+    public static readonly string[] FormulaTelMeters = ["FormulaTel.Ingest", "FormulaTel.Rpc", "FormulaTel.Web", FormulaTel.ServiceDefaults.Kafka.KafkaStatistics.MeterName];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -52,7 +52,7 @@ public static class ServiceDefaultsExtensions
                 .AddRuntimeInstrumentation()
                 .AddMeter(FormulaTelMeters))
             .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName)
+                .AddSource(builder.Environment.ApplicationName, FormulaTel.ServiceDefaults.Kafka.KafkaTracing.ActivitySourceName)
                 // Health probes would drown the traces that matter.
                 .AddAspNetCoreInstrumentation(o => o.Filter = context =>
                     !context.Request.Path.StartsWithSegments(HealthEndpointPath)

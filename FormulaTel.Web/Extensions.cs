@@ -34,11 +34,10 @@ public static class Extensions
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
         // The feed: Kafka when a connection string names the brokers (full stack), rpc's watch stream otherwise.
-        var kafka = builder.Configuration.GetConnectionString("kafka");
-        if (!string.IsNullOrWhiteSpace(kafka))
+        // Kafka down: the page still serves (degraded), so it is not a reason to take web out of service.
+        if (builder.AddKafkaClients(failureStatus: HealthStatus.Degraded))
         {
-            var topic = builder.Configuration["Kafka:Topic"] ?? "formulatel.telemetry.v1";
-            builder.Services.AddSingleton(sp => new KafkaFeed(kafka, topic, sp.GetRequiredService<CarStateStore>(), sp.GetRequiredService<ILogger<KafkaFeed>>()));
+            builder.Services.AddSingleton<KafkaFeed>();
             builder.Services.AddSingleton<IFrameFeed>(sp => sp.GetRequiredService<KafkaFeed>());
             builder.Services.AddHostedService(sp => sp.GetRequiredService<KafkaFeed>());
         }

@@ -34,10 +34,12 @@ public sealed class KafkaUiResource(string name) : ContainerResource(name);
 /// </summary>
 public static class KafkaResourceExtensions
 {
+    // Pinned to a pair Aspire's own Kafka integration shipped with (so known to exist and to work together); these
+    // cannot be pulled on the machine this was written on.
     public const string Image = "confluentinc/confluent-local";
-    public const string Tag = "7.9.0";
+    public const string Tag = "8.0.0";
     public const string UiImage = "kafbat/kafka-ui";
-    public const string UiTag = "v1.2.0";
+    public const string UiTag = "v1.3.0";
 
     public static IResourceBuilder<KafkaServerResource> AddKafka(this IDistributedApplicationBuilder builder, string name, int? port = null)
     {

@@ -1,21 +1,9 @@
 using Confluent.Kafka;
 using FormulaTel.Protos.V1;
 using Google.Protobuf;
-using Microsoft.Extensions.Options;
+using FormulaTel.ServiceDefaults.Kafka;
 
 namespace FormulaTel.Rpc.Publishing;
-
-/// <summary>Configuration section "Kafka"; the bootstrap servers come from ConnectionStrings:kafka.</summary>
-public sealed class KafkaOptions
-{
-    public const string SectionName = "Kafka";
-    public const string DefaultTopic = "formulatel.telemetry.v1";
-
-    public string Topic { get; set; } = DefaultTopic;
-
-    /// <summary>Extra librdkafka producer settings (e.g. "linger.ms"), applied last.</summary>
-    public Dictionary<string, string> Producer { get; set; } = [];
-}
 
 /// <summary>
 /// Publishes each frame as one Kafka message on formulatel.telemetry.v1 (docs/kafka.md): key
@@ -34,14 +22,13 @@ public sealed partial class KafkaPublisher : ITelemetryPublisher, IDisposable
     private readonly RpcMetrics _metrics;
     private readonly ILogger<KafkaPublisher> _logger;
 
-    public KafkaPublisher(string bootstrapServers, IOptions<KafkaOptions> options, RpcMetrics metrics, ILogger<KafkaPublisher> logger)
+    public KafkaPublisher(KafkaClientFactory clients, RpcMetrics metrics, ILogger<KafkaPublisher> logger)
     {
-        _topic = options.Value.Topic;
+        _topic = clients.Settings.Topic;
         _metrics = metrics;
         _logger = logger;
-        var config = new ProducerConfig
+        _producer = clients.CreateProducer<string, byte[]>(new ProducerConfig
         {
-            BootstrapServers = bootstrapServers,
             EnableIdempotence = true,
             Acks = Acks.All,
             MaxInFlight = 5,
@@ -49,16 +36,7 @@ public sealed partial class KafkaPublisher : ITelemetryPublisher, IDisposable
             // Frames are small and many: batch them, but never wait long.
             BatchNumMessages = 10_000,
             ClientId = "formulatel-rpc",
-        };
-        foreach (var (key, value) in options.Value.Producer)
-        {
-            config.Set(key, value);
-        }
-
-        _producer = new ProducerBuilder<string, byte[]>(config)
-            .SetLogHandler((_, log) => LogLibrdkafka(_logger, log.Level.ToString(), log.Facility, log.Message))
-            .SetErrorHandler((_, error) => LogKafkaError(_logger, error.Code.ToString(), error.Reason))
-            .Build();
+        });
     }
 
     public static string Key(Envelope envelope) => $"{envelope.SourceId}/{envelope.SessionUid}/{envelope.CarIndex}";
@@ -70,15 +48,25 @@ public sealed partial class KafkaPublisher : ITelemetryPublisher, IDisposable
             return;
         }
 
+        // One producer span per batch; its trace context (else the caller's, e.g. the gRPC call's) goes in every
+        // message so consumers continue the trace.
+        using var activity = KafkaTracing.StartPublish(_topic, frames.Count);
+        var traceHeaders = KafkaTracing.Headers(activity ?? System.Diagnostics.Activity.Current);
         var pending = new Task<DeliveryResult<string, byte[]>>[frames.Count];
         for (var i = 0; i < frames.Count; i++)
         {
             var frame = frames[i];
+            var headers = new Headers { new Header("content-type", ContentTypeBytes) };
+            foreach (var header in traceHeaders)
+            {
+                headers.Add(header);
+            }
+
             var message = new Message<string, byte[]>
             {
                 Key = Key(frame.Envelope),
                 Value = frame.ToByteArray(),
-                Headers = [new Header("content-type", ContentTypeBytes)],
+                Headers = headers,
             };
             pending[i] = _producer.ProduceAsync(_topic, message, cancellationToken);
         }
@@ -106,6 +94,7 @@ public sealed partial class KafkaPublisher : ITelemetryPublisher, IDisposable
 
         if (failure is not null)
         {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, failure.Message);
             // Not acknowledged: ingest keeps the batch and sends it again (duplicates possible, loss not).
             throw new KafkaPublishException("Kafka did not accept every frame of the batch", failure);
         }
@@ -116,12 +105,6 @@ public sealed partial class KafkaPublisher : ITelemetryPublisher, IDisposable
         _producer.Flush(TimeSpan.FromSeconds(5));
         _producer.Dispose();
     }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "librdkafka {Level} {Facility}: {Message}")]
-    private static partial void LogLibrdkafka(ILogger logger, string level, string facility, string message);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka error {Code}: {Reason}")]
-    private static partial void LogKafkaError(ILogger logger, string code, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A {Payload} frame for {Key} is larger than Kafka accepts; dropped and counted (batch of {Count})")]
     private static partial void LogTooLarge(ILogger logger, string payload, string key, int count);

@@ -1,18 +1,20 @@
 using Confluent.Kafka;
 using FormulaTel.Protos.V1;
 using FormulaTel.ServiceDefaults;
+using FormulaTel.ServiceDefaults.Kafka;
 
 namespace FormulaTel.Web.Live;
 
 /// <summary>
 /// Feeds the store from the Kafka stream (full stack). Broadcast: every web instance reads every partition, from the
 /// latest offsets — a live view wants now, not history — so it assigns partitions itself instead of joining a
-/// consumer group. A frame delivered twice (at-least-once upstream) is applied once.
+/// consumer group. A frame delivered again (at-least-once upstream) is not applied again (<see cref="RedeliveryFilter"/>).
 /// </summary>
-public sealed partial class KafkaFeed(string bootstrapServers, string topic, CarStateStore store, ILogger<KafkaFeed> logger) : BackgroundService, IFrameFeed
+public sealed partial class KafkaFeed(KafkaClientFactory clients, CarStateStore store, ILogger<KafkaFeed> logger) : BackgroundService, IFrameFeed
 {
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
-    private readonly Dictionary<(string Key, TelemetryFrame.PayloadOneofCase Payload), uint> _lastFrame = [];
+    private readonly string _topic = clients.Settings.Topic;
+    private readonly RedeliveryFilter _redeliveries = new();
     private long _framesReceived;
     private long _duplicatesSkipped;
 
@@ -22,7 +24,7 @@ public sealed partial class KafkaFeed(string bootstrapServers, string topic, Car
 
     public long DuplicatesSkipped => Interlocked.Read(ref _duplicatesSkipped);
 
-    public string Description => $"Kafka topic {topic}";
+    public string Description => $"Kafka topic {_topic}";
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         // librdkafka's Consume blocks: give it its own thread rather than a thread-pool one.
@@ -35,16 +37,15 @@ public sealed partial class KafkaFeed(string bootstrapServers, string topic, Car
         {
             try
             {
-                using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
+                using var consumer = clients.CreateConsumer<string, byte[]>(new ConsumerConfig
                 {
-                    BootstrapServers = bootstrapServers,
                     GroupId = $"formulatel-web-{Environment.MachineName}-{Environment.ProcessId}",
                     EnableAutoCommit = false,
                     ClientId = "formulatel-web",
-                }).Build();
+                });
                 using var admin = new DependentAdminClientBuilder(consumer.Handle).Build();
-                var metadata = admin.GetMetadata(topic, TimeSpan.FromSeconds(10));
-                var partitions = metadata.Topics.SingleOrDefault(t => t.Topic == topic)?.Partitions;
+                var metadata = admin.GetMetadata(_topic, TimeSpan.FromSeconds(10));
+                var partitions = metadata.Topics.SingleOrDefault(t => t.Topic == _topic)?.Partitions;
                 if (partitions is null || partitions.Count == 0)
                 {
                     throw new KafkaException(ErrorCode.UnknownTopicOrPart);
@@ -54,12 +55,12 @@ public sealed partial class KafkaFeed(string bootstrapServers, string topic, Car
                 // point is read (Offset.End would be resolved later, by the fetcher).
                 consumer.Assign(partitions.Select(p =>
                 {
-                    var partition = new TopicPartition(topic, p.PartitionId);
+                    var partition = new TopicPartition(_topic, p.PartitionId);
                     return new TopicPartitionOffset(partition, consumer.QueryWatermarkOffsets(partition, TimeSpan.FromSeconds(10)).High);
                 }));
                 Connected = true;
                 failures = 0;
-                LogConnected(logger, topic, partitions.Count);
+                LogConnected(logger, _topic, partitions.Count);
                 while (!stoppingToken.IsCancellationRequested)
                 {
                     var result = consumer.Consume(TimeSpan.FromMilliseconds(250));
@@ -95,9 +96,10 @@ public sealed partial class KafkaFeed(string bootstrapServers, string topic, Car
         Connected = false;
     }
 
-    /// <summary>Applies one message's frame unless it repeats the last frame of its car and kind.</summary>
+    /// <summary>Applies one message's frame unless it was applied already.</summary>
     public void Apply(Message<string, byte[]> message)
     {
+        using var activity = KafkaTracing.StartProcess(_topic, message.Headers);
         TelemetryFrame frame;
         try
         {
@@ -114,14 +116,12 @@ public sealed partial class KafkaFeed(string bootstrapServers, string topic, Car
             return;
         }
 
-        var key = (message.Key ?? "", frame.PayloadCase);
-        if (_lastFrame.TryGetValue(key, out var last) && last == frame.Envelope.FrameId)
+        if (!_redeliveries.IsNew(message.Key ?? "", frame))
         {
             Interlocked.Increment(ref _duplicatesSkipped);
             return;
         }
 
-        _lastFrame[key] = frame.Envelope.FrameId;
         store.Apply(frame);
         Interlocked.Increment(ref _framesReceived);
     }

@@ -15,7 +15,7 @@ public class KafkaResourceTests
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FormulaTel_AppHost>(["FORMULATEL_STACK=full"]);
         var kafka = Assert.IsType<KafkaServerResource>(builder.Resources.Single(r => r.Name == "kafka"));
         var image = kafka.Annotations.OfType<ContainerImageAnnotation>().Single();
-        Assert.Equal(("docker.io", "confluentinc/confluent-local", "7.9.0"), (image.Registry, image.Image, image.Tag));
+        Assert.Equal(("docker.io", "confluentinc/confluent-local", "8.0.0"), (image.Registry, image.Image, image.Tag));
         var endpoints = kafka.Annotations.OfType<EndpointAnnotation>().ToDictionary(e => e.Name, e => e.TargetPort);
         Assert.Equal(9092, endpoints["tcp"]);
         Assert.Equal(9093, endpoints["internal"]);
@@ -55,7 +55,7 @@ public class KafkaResourceTests
         File.Delete(output);
         var resources = manifest.RootElement.GetProperty("resources");
         var kafka = resources.GetProperty("kafka");
-        Assert.Equal("docker.io/confluentinc/confluent-local:7.9.0", kafka.GetProperty("image").GetString());
+        Assert.Equal("docker.io/confluentinc/confluent-local:8.0.0", kafka.GetProperty("image").GetString());
         Assert.Equal("{kafka.bindings.tcp.host}:{kafka.bindings.tcp.port}", kafka.GetProperty("connectionString").GetString());
         Assert.Equal(9092, kafka.GetProperty("bindings").GetProperty("tcp").GetProperty("targetPort").GetInt32());
         Assert.Equal(9093, kafka.GetProperty("bindings").GetProperty("internal").GetProperty("targetPort").GetInt32());

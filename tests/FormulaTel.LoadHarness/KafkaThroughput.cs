@@ -5,7 +5,7 @@ using FormulaTel.Rpc;
 using FormulaTel.Rpc.Publishing;
 using FormulaTel.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
+using FormulaTel.ServiceDefaults.Kafka;
 using Microsoft.Extensions.Options;
 
 /// <summary>
@@ -16,12 +16,14 @@ internal static class KafkaThroughput
 {
     public static async Task RunAsync(int frames)
     {
-        const string topic = KafkaOptions.DefaultTopic;
+        const string topic = KafkaSettings.DefaultTopic;
         using var cluster = new MockKafkaCluster(brokers: 3);
         cluster.CreateTopic(topic, partitions: 6, replicationFactor: 3);
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new RpcMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), TimeProvider.System);
-        using var publisher = new KafkaPublisher(cluster.BootstrapServers, Options.Create(new KafkaOptions()), metrics, NullLogger<KafkaPublisher>.Instance);
+        using var services = new ServiceCollection().AddMetrics().AddLogging().AddSingleton(TimeProvider.System)
+            .AddSingleton(Options.Create(new KafkaSettings { BootstrapServers = cluster.BootstrapServers }))
+            .AddSingleton<KafkaStatistics>().AddSingleton<KafkaClientFactory>().AddSingleton<RpcMetrics>().AddSingleton<KafkaPublisher>()
+            .BuildServiceProvider();
+        var publisher = services.GetRequiredService<KafkaPublisher>();
 
         // A realistic mix: 22 cars' telemetry frames as the simulator produces them (~170 bytes each).
         var batch = Enumerable.Range(0, 512).Select(i => new TelemetryFrame

@@ -1,54 +1,29 @@
 using Confluent.Kafka;
 using FormulaTel.Protos.V1;
 using FormulaTel.Rpc.Publishing;
+using FormulaTel.ServiceDefaults.Kafka;
 using FormulaTel.Testing;
 using Grpc.Core;
 
 namespace FormulaTel.Rpc.Tests;
 
-/// <summary>rpc publishing to Kafka: the real protocol, against librdkafka's mock cluster on loopback.</summary>
-public sealed class KafkaPublishingTests : IDisposable
+/// <summary>
+/// rpc publishing to Kafka: the real protocol, against librdkafka's mock cluster on loopback (and a real Kafka too
+/// when FORMULATEL_TEST_KAFKA gives its bootstrap servers; fault injection is the mock's alone).
+/// </summary>
+public sealed class KafkaPublishingTests
 {
-    private const string Topic = KafkaOptions.DefaultTopic;
     private const int Partitions = 6;
-    private readonly MockKafkaCluster _kafka = new(brokers: 3);
 
-    public KafkaPublishingTests() => _kafka.CreateTopic(Topic, Partitions, replicationFactor: 3);
-
-    public void Dispose() => _kafka.Dispose();
-
-    private Task<RpcTestHost> StartRpc(Dictionary<string, string?>? extra = null)
+    private static Task<RpcTestHost> StartRpc(TestKafka kafka, Dictionary<string, string?>? extra = null)
     {
-        var settings = new Dictionary<string, string?> { ["ConnectionStrings:kafka"] = _kafka.BootstrapServers };
+        var settings = kafka.Settings;
         foreach (var (key, value) in extra ?? [])
         {
             settings[key] = value;
         }
 
         return RpcTestHost.StartAsync(settings: settings);
-    }
-
-    /// <summary>Reads every message on the topic from the start, by assigning all partitions (no group join).</summary>
-    private List<ConsumeResult<string, byte[]>> ReadAll(int expected)
-    {
-        using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
-        {
-            BootstrapServers = _kafka.BootstrapServers,
-            GroupId = "tests",
-            EnableAutoCommit = false,
-        }).Build();
-        consumer.Assign(Enumerable.Range(0, Partitions).Select(p => new TopicPartitionOffset(Topic, p, Offset.Beginning)));
-        var messages = new List<ConsumeResult<string, byte[]>>();
-        var deadline = DateTime.UtcNow + Eventually.DefaultTimeout;
-        while (messages.Count < expected && DateTime.UtcNow < deadline)
-        {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } result)
-            {
-                messages.Add(result);
-            }
-        }
-
-        return messages;
     }
 
     private static async Task<PublishAck> PublishAsync(RpcTestHost rpc, FrameBatch batch)
@@ -60,16 +35,18 @@ public sealed class KafkaPublishingTests : IDisposable
         return call.ResponseStream.Current;
     }
 
-    [Fact]
-    public async Task Acknowledged_frames_are_on_the_topic_keyed_per_car_with_their_values()
+    [Theory]
+    [MemberData(nameof(TestKafka.Targets), MemberType = typeof(TestKafka))]
+    public async Task Acknowledged_frames_are_on_the_topic_keyed_per_car_with_their_values(string target)
     {
-        await using var rpc = await StartRpc();
+        using var kafka = TestKafka.Start(target, Partitions);
+        await using var rpc = await StartRpc(kafka);
         var frames = Enumerable.Range(0, 40).Select(i => Frames.Telemetry("rig-7", 555, (uint)(i % 4), 100 + i)).ToArray();
         var ack = await PublishAsync(rpc, Frames.Batch(1, frames));
         Assert.Equal(40u, ack.AcceptedFrames);
         Assert.Equal(40, rpc.Metrics.KafkaFramesPublishedTotal); // acknowledged only after Kafka accepted them all
 
-        var messages = ReadAll(40);
+        var messages = kafka.ReadAll(40, Partitions);
         Assert.Equal(40, messages.Count);
         foreach (var message in messages)
         {
@@ -82,10 +59,12 @@ public sealed class KafkaPublishingTests : IDisposable
         Assert.Equal(frames.Select(f => f.CarTelemetry.SpeedKph).Order(), messages.Select(m => TelemetryFrame.Parser.ParseFrom(m.Message.Value).CarTelemetry.SpeedKph).Order());
     }
 
-    [Fact]
-    public async Task Each_cars_frames_stay_in_order_on_one_partition()
+    [Theory]
+    [MemberData(nameof(TestKafka.Targets), MemberType = typeof(TestKafka))]
+    public async Task Each_cars_frames_stay_in_order_on_one_partition(string target)
     {
-        await using var rpc = await StartRpc();
+        using var kafka = TestKafka.Start(target, Partitions);
+        await using var rpc = await StartRpc(kafka);
         const int cars = 20;
         const int perCar = 30;
         ulong sequence = 0;
@@ -100,7 +79,7 @@ public sealed class KafkaPublishingTests : IDisposable
             await PublishAsync(rpc, batch);
         }
 
-        var messages = ReadAll(cars * perCar);
+        var messages = kafka.ReadAll(cars * perCar, Partitions);
         Assert.Equal(cars * perCar, messages.Count);
         foreach (var byKey in messages.GroupBy(m => m.Message.Key))
         {
@@ -112,10 +91,12 @@ public sealed class KafkaPublishingTests : IDisposable
         Assert.True(messages.Select(m => m.Partition.Value).Distinct().Count() > 1, "20 cars should spread over the partitions");
     }
 
-    [Fact]
-    public async Task An_oversized_frame_is_dropped_with_a_clear_error_and_counted_while_the_rest_are_published()
+    [Theory]
+    [MemberData(nameof(TestKafka.Targets), MemberType = typeof(TestKafka))]
+    public async Task An_oversized_frame_is_dropped_with_a_clear_error_and_counted_while_the_rest_are_published(string target)
     {
-        await using var rpc = await StartRpc(new() { ["Kafka:Producer:message.max.bytes"] = "4096" });
+        using var kafka = TestKafka.Start(target, Partitions);
+        await using var rpc = await StartRpc(kafka, new() { ["Kafka:Producer:message.max.bytes"] = "4096" });
         var huge = new TelemetryFrame
         {
             Envelope = new Envelope { Game = Game.F123, SourceId = "rig", SessionUid = 1, CarIndex = 0 },
@@ -125,18 +106,19 @@ public sealed class KafkaPublishingTests : IDisposable
         Assert.Equal(3u, ack.AcceptedFrames);
         Assert.Equal(1, rpc.Metrics.KafkaFramesDroppedTotal);
         Assert.Equal(2, rpc.Metrics.KafkaFramesPublishedTotal);
-        Assert.Equal(2, ReadAll(2).Count);
+        Assert.Equal(2, kafka.ReadAll(2, Partitions).Count);
     }
 
     [Fact]
     public async Task With_every_broker_down_the_batch_waits_and_is_delivered_once_they_return()
     {
-        await using var rpc = await StartRpc();
+        using var kafka = TestKafka.Start(TestKafka.Mock, Partitions);
+        await using var rpc = await StartRpc(kafka);
         await PublishAsync(rpc, Frames.Batch(1, Frames.Telemetry("rig", 3, 0, 1))); // connected and warm
 
         for (var broker = 1; broker <= 3; broker++)
         {
-            _kafka.SetBrokerDown(broker);
+            kafka.MockCluster.SetBrokerDown(broker);
         }
 
         using var call = rpc.CreateClient().Publish();
@@ -151,14 +133,14 @@ public sealed class KafkaPublishingTests : IDisposable
 
         for (var broker = 1; broker <= 3; broker++)
         {
-            _kafka.SetBrokerUp(broker);
+            kafka.MockCluster.SetBrokerUp(broker);
         }
 
         Assert.True(await Eventually.Within(ack, "ack after the brokers return", TimeSpan.FromSeconds(60)));
         Assert.Equal(2ul, call.ResponseStream.Current.Sequence);
         await call.RequestStream.CompleteAsync();
 
-        var messages = ReadAll(31);
+        var messages = kafka.ReadAll(31, Partitions);
         Assert.Equal(31, messages.Count);
         var speeds = messages.Select(m => TelemetryFrame.Parser.ParseFrom(m.Message.Value).CarTelemetry.SpeedKph).ToList();
         Assert.Equal(speeds.Count, speeds.Distinct().Count()); // each once (the idempotent producer retried, not duplicated)
@@ -168,17 +150,18 @@ public sealed class KafkaPublishingTests : IDisposable
     [Fact]
     public async Task A_leader_change_loses_nothing()
     {
-        await using var rpc = await StartRpc();
+        using var kafka = TestKafka.Start(TestKafka.Mock, Partitions);
+        await using var rpc = await StartRpc(kafka);
         await PublishAsync(rpc, Frames.Batch(1, Enumerable.Range(0, 12).Select(i => Frames.Telemetry("rig", 4, (uint)i, i)).ToArray()));
 
         // Every partition moves to broker 3 (the mock's leaders start spread over brokers 1..3).
         for (var partition = 0; partition < Partitions; partition++)
         {
-            _kafka.SetPartitionLeader(Topic, partition, 3);
+            kafka.MockCluster.SetPartitionLeader(kafka.Topic, partition, 3);
         }
 
         await PublishAsync(rpc, Frames.Batch(2, Enumerable.Range(0, 12).Select(i => Frames.Telemetry("rig", 4, (uint)i, 100 + i)).ToArray()));
-        var speeds = ReadAll(24).Select(m => TelemetryFrame.Parser.ParseFrom(m.Message.Value).CarTelemetry.SpeedKph).Order().ToArray();
+        var speeds = kafka.ReadAll(24, Partitions).Select(m => TelemetryFrame.Parser.ParseFrom(m.Message.Value).CarTelemetry.SpeedKph).Order().ToArray();
         Assert.Equal(Enumerable.Range(0, 12).Concat(Enumerable.Range(100, 12)).Select(i => (float)i), speeds);
     }
 }

@@ -30,4 +30,11 @@ internal static class Frames
         Envelope = Envelope(source, session, playerCar, player: true),
         Session = new Session { Track = track, SessionTypeName = "R" },
     };
+
+    public static FrameBatch Batch(ulong sequence, params TelemetryFrame[] frames)
+    {
+        var batch = new FrameBatch { Sequence = sequence };
+        batch.Frames.AddRange(frames);
+        return batch;
+    }
 }

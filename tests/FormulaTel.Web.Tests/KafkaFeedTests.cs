@@ -1,33 +1,44 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Confluent.Kafka;
 using FormulaTel.Protos.V1;
+using FormulaTel.ServiceDefaults.Kafka;
 using FormulaTel.Testing;
 using FormulaTel.Web.Live;
 using Google.Protobuf;
+using ProtoTimestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace FormulaTel.Web.Tests;
 
-/// <summary>rpc → Kafka (librdkafka's mock cluster, the real protocol) → web instances → SignalR, all real.</summary>
-public sealed class KafkaFeedTests : IDisposable
+/// <summary>
+/// rpc → Kafka (librdkafka's mock cluster, the real protocol; a real Kafka too when FORMULATEL_TEST_KAFKA is set)
+/// → web instances → SignalR, all real.
+/// </summary>
+public sealed class KafkaFeedTests
 {
-    private const string Topic = "formulatel.telemetry.v1";
-    private readonly MockKafkaCluster _kafka = new(brokers: 3);
+    private const int Partitions = 4;
 
-    public KafkaFeedTests() => _kafka.CreateTopic(Topic, partitions: 4, replicationFactor: 3);
-
-    public void Dispose() => _kafka.Dispose();
-
-    private Dictionary<string, string?> KafkaSettings => new() { ["ConnectionStrings:kafka"] = _kafka.BootstrapServers };
-
-    [Fact]
-    public async Task Frames_published_to_rpc_reach_every_web_instance_through_kafka()
+    private static async Task<ChannelReader<CarState>> SubscribeAsync(HubConnection hub, string sessionKey, uint car)
     {
-        await using var rpc = await RpcTestHost.StartAsync(settings: KafkaSettings);
-        await using var webA = await WebTestHost.StartAsync(rpc.Address, KafkaSettings);
-        await using var webB = await WebTestHost.StartAsync(rpc.Address, KafkaSettings);
+        var states = Channel.CreateUnbounded<CarState>();
+        hub.On<CarState>(LiveHub.CarStateMethod, s => states.Writer.TryWrite(s));
+        await hub.StartAsync();
+        await hub.InvokeAsync<CarState?>("Subscribe", sessionKey, car);
+        return states.Reader;
+    }
+
+    [Theory]
+    [MemberData(nameof(TestKafka.Targets), MemberType = typeof(TestKafka))]
+    public async Task Frames_published_to_rpc_reach_every_web_instance_through_kafka(string target)
+    {
+        using var kafka = TestKafka.Start(target, Partitions);
+        await using var rpc = await RpcTestHost.StartAsync(settings: kafka.Settings);
+        await using var webA = await WebTestHost.StartAsync(rpc.Address, kafka.Settings);
+        await using var webB = await WebTestHost.StartAsync(rpc.Address, kafka.Settings);
         foreach (var web in new[] { webA, webB })
         {
             var feed = web.Services.GetRequiredService<IFrameFeed>();
@@ -36,11 +47,8 @@ public sealed class KafkaFeedTests : IDisposable
         }
 
         await using var hub = new HubConnectionBuilder().WithUrl(new Uri(webB.Address, LiveHub.Path)).Build();
-        var states = Channel.CreateUnbounded<CarState>();
-        hub.On<CarState>(LiveHub.CarStateMethod, s => states.Writer.TryWrite(s));
-        await hub.StartAsync();
         var key = SessionKeys.For("league-rig", 77);
-        await hub.InvokeAsync<CarState?>("Subscribe", key, 5);
+        var states = await SubscribeAsync(hub, key, 5);
 
         using (var call = rpc.CreateClient().Publish())
         {
@@ -55,7 +63,7 @@ public sealed class KafkaFeedTests : IDisposable
         CarState state;
         do
         {
-            state = await Eventually.Within(states.Reader.ReadAsync().AsTask(), "car state through Kafka");
+            state = await Eventually.Within(states.ReadAsync().AsTask(), "car state through Kafka");
         }
         while (state.LapNumber != 12 || state.SpeedKph == 0);
 
@@ -65,22 +73,192 @@ public sealed class KafkaFeedTests : IDisposable
     }
 
     [Fact]
-    public void A_frame_delivered_twice_is_applied_once()
+    public async Task All_brokers_down_for_five_seconds_while_frames_flow_loses_no_acknowledged_frame_and_the_live_view_shows_none_twice()
     {
-        var store = new CarStateStore(TimeProvider.System);
-        var feed = new KafkaFeed(_kafka.BootstrapServers, Topic, store, NullLogger<KafkaFeed>.Instance);
-        var frame = Frames.Telemetry("rig", 1, 0, 250);
-        var message = new Message<string, byte[]> { Key = "rig/1/0", Value = frame.ToByteArray() };
-        feed.Apply(message);
-        feed.Apply(message);
+        using var kafka = TestKafka.Start(TestKafka.Mock, Partitions);
+        // Deliveries time out during the outage, so rpc fails batches and ingest really sends them again:
+        // Kafka ends up holding duplicates, which the live view must not show twice.
+        var rpcSettings = kafka.Settings;
+        rpcSettings["Kafka:Producer:message.timeout.ms"] = "2000";
+        await using var rpc = await RpcTestHost.StartAsync(settings: rpcSettings);
+        await using var web = await WebTestHost.StartAsync(rpc.Address, kafka.Settings);
+        var feed = (KafkaFeed)web.Services.GetRequiredService<IFrameFeed>();
+        await Eventually.Until(() => feed.Connected, "web reading Kafka");
+        await using var ingest = await IngestTestHost.StartAsync(rpc.Address);
+
+        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(web.Address, LiveHub.Path)).Build();
+        var states = await SubscribeAsync(hub, SessionKeys.For("rig", 42), 0);
+        var shownSpeeds = new List<float>();
+
+        // Frames flow at ~200/s through the real ingest publisher; frame i carries speed i.
+        var written = 0;
+        var sent = new List<TelemetryFrame>();
+        var start = Stopwatch.StartNew();
+        void WriteUntil(TimeSpan elapsed)
+        {
+            while (start.Elapsed < elapsed)
+            {
+                var target = (int)(start.Elapsed.TotalMilliseconds / 5);
+                for (; written < target; written++)
+                {
+                    var frame = Frames.Telemetry("rig", 42, 0, written + 1);
+                    frame.Envelope.ReceivedAt = ProtoTimestamp.FromDateTime(DateTime.UtcNow);
+                    sent.Add(frame);
+                    ingest.Buffer.Write(frame);
+                }
+
+                while (states.TryRead(out var state))
+                {
+                    shownSpeeds.Add(state.SpeedKph);
+                }
+
+                Thread.Sleep(5);
+            }
+        }
+
+        await Task.Run(() => WriteUntil(TimeSpan.FromSeconds(1.5)));
+        for (var broker = 1; broker <= 3; broker++)
+        {
+            kafka.MockCluster.SetBrokerDown(broker);
+        }
+
+        await Task.Run(() => WriteUntil(TimeSpan.FromSeconds(6.5)));
+        for (var broker = 1; broker <= 3; broker++)
+        {
+            kafka.MockCluster.SetBrokerUp(broker);
+        }
+
+        await Task.Run(() => WriteUntil(TimeSpan.FromSeconds(8)));
+        await Eventually.Until(() => ingest.Buffer.Count == 0 && ingest.Publisher.UnacknowledgedBatches == 0, "every frame acknowledged", TimeSpan.FromSeconds(90));
+        Assert.Equal(0, ingest.Metrics.Snapshot().FramesDroppedBufferFull);
+
+        // What ingest does when an ack is lost: send an old batch again (here the first 300 frames).
+        using (var call = rpc.CreateClient().Publish())
+        {
+            await call.RequestStream.WriteAsync(Frames.Batch(1, [.. sent.Take(300)]));
+            Assert.True(await Eventually.Within(call.ResponseStream.MoveNext(CancellationToken.None), "ack of the resent batch"));
+            await call.RequestStream.CompleteAsync();
+        }
+        Assert.True(ingest.Metrics.Snapshot().FramesAcknowledged >= written);
+
+        // Kafka holds every acknowledged frame (some twice: at-least-once).
+        var onTopic = kafka.ReadAll(written + 300, Partitions).Select(m => (int)TelemetryFrame.Parser.ParseFrom(m.Message.Value).CarTelemetry.SpeedKph).ToList();
+        var messagesExpected = onTopic.Count;
+        Assert.True(messagesExpected >= written + 300, $"{messagesExpected} messages for {written} frames");
+        Assert.Equal(Enumerable.Range(1, written), onTopic.Distinct().Order());
+
+        // The live view: never a frame it already showed, never an older one after a newer one, ending on the last.
+        await Eventually.Until(() =>
+        {
+            while (states.TryRead(out var state))
+            {
+                shownSpeeds.Add(state.SpeedKph);
+            }
+
+            return shownSpeeds.Count > 0 && shownSpeeds[^1] == written;
+        }, "the live view showing the last frame");
+        Assert.True(shownSpeeds.Zip(shownSpeeds.Skip(1)).All(p => p.First < p.Second), "the live view went back: " + string.Join(",", shownSpeeds));
+        await Eventually.Until(() => feed.FramesReceived + feed.DuplicatesSkipped >= messagesExpected, "web read everything on the topic");
+        Assert.Equal(messagesExpected, feed.FramesReceived + feed.DuplicatesSkipped);
+        Assert.True(feed.FramesReceived <= written);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestKafka.Targets), MemberType = typeof(TestKafka))]
+    public async Task The_trace_continues_from_rpcs_publish_to_webs_consumer_through_message_headers(string target)
+    {
+        var stopped = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == KafkaTracing.ActivitySourceName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        using var kafka = TestKafka.Start(target, Partitions);
+        await using var rpc = await RpcTestHost.StartAsync(settings: kafka.Settings);
+        await using var web = await WebTestHost.StartAsync(rpc.Address, kafka.Settings);
+        var feed = web.Services.GetRequiredService<IFrameFeed>();
+        await Eventually.Until(() => feed.Connected, "web reading Kafka");
+
+        // Tests run in parallel and share the activity source: this test's frames carry a source of their own.
+        var source = $"trace-{Guid.NewGuid():N}";
+        using (var call = rpc.CreateClient().Publish())
+        {
+            await call.RequestStream.WriteAsync(Frames.Batch(1, Frames.Telemetry(source, 1, 0, 123)));
+            Assert.True(await Eventually.Within(call.ResponseStream.MoveNext(CancellationToken.None), "ack"));
+            await call.RequestStream.CompleteAsync();
+        }
+
+        var message = Assert.Single(kafka.ReadAll(1, Partitions), m => m.Message.Key.StartsWith(source, StringComparison.Ordinal));
+        var traceParent = System.Text.Encoding.UTF8.GetString(message.Message.Headers.GetLastBytes("traceparent"));
+        var publish = stopped.Single(a => a.Kind == ActivityKind.Producer && traceParent.Contains(a.SpanId.ToHexString(), StringComparison.Ordinal));
+        Assert.Equal($"00-{publish.TraceId.ToHexString()}-{publish.SpanId.ToHexString()}-01", traceParent);
+        Assert.Equal(kafka.Topic, publish.GetTagItem("messaging.destination.name"));
+
+        await Eventually.Until(() => stopped.Any(a => a.Kind == ActivityKind.Consumer && a.ParentSpanId == publish.SpanId), "web's process span");
+        var process = stopped.First(a => a.Kind == ActivityKind.Consumer && a.ParentSpanId == publish.SpanId);
+        Assert.Equal(publish.TraceId, process.TraceId);
+    }
+
+    [Fact]
+    public async Task Librdkafka_logs_of_webs_consumer_reach_ILogger()
+    {
+        using var kafka = TestKafka.Start(TestKafka.Mock, Partitions);
+        var settings = kafka.Settings;
+        settings["Kafka:Consumer:debug"] = "consumer";
+        var logs = new CapturingLoggerProvider();
+        await using var rpc = await RpcTestHost.StartAsync(settings: kafka.Settings);
+        await using var web = await WebTestHost.StartAsync(rpc.Address, settings, builder =>
+        {
+            builder.Logging.AddProvider(logs);
+            builder.Logging.AddFilter<CapturingLoggerProvider>("Confluent.Kafka.librdkafka", LogLevel.Debug);
+        });
+        await Eventually.Until(() => logs.Entries.Any(e => e.Category == "Confluent.Kafka.librdkafka" && e.Message.Contains("formulatel-web", StringComparison.Ordinal)), "librdkafka's consumer log lines");
+        Assert.Contains(logs.Entries, e => e.Category == "Confluent.Kafka.librdkafka" && e.Level == LogLevel.Debug);
+    }
+
+    [Fact]
+    public void A_frame_delivered_again_is_not_applied_again()
+    {
+        var filter = new RedeliveryFilter();
+        var t0 = DateTime.UtcNow;
+        TelemetryFrame At(int milliseconds, uint frameId)
+        {
+            var frame = Frames.Telemetry("rig", 1, 0, milliseconds);
+            frame.Envelope.FrameId = frameId;
+            frame.Envelope.ReceivedAt = ProtoTimestamp.FromDateTime(t0.AddMilliseconds(milliseconds));
+            return frame;
+        }
+
+        Assert.True(filter.IsNew("rig/1/0", At(0, 100)));
+        Assert.True(filter.IsNew("rig/1/0", At(16, 101)));
+        Assert.False(filter.IsNew("rig/1/0", At(16, 101))); // the same frame again
+        Assert.False(filter.IsNew("rig/1/0", At(0, 100))); // a resent batch: older than the newest shown
+        Assert.True(filter.IsNew("rig/1/0", At(33, 50))); // after a flashback the game's frame id goes back: still new
+        Assert.True(filter.IsNew("rig/1/1", At(0, 100))); // another car
+        var lap = Frames.Lap("rig", 1, 0, 3, 1);
+        lap.Envelope.ReceivedAt = ProtoTimestamp.FromDateTime(t0);
+        Assert.True(filter.IsNew("rig/1/0", lap)); // another kind of payload
+        Assert.True(filter.IsNew("rig/1/0", At(-(int)RedeliveryFilter.MaxRedeliveryAge.TotalMilliseconds - 1000, 1))); // ingest's clock stepped back
+
+        var untimed = Frames.Telemetry("other", 1, 0, 1);
+        Assert.True(filter.IsNew("other/1/0", untimed));
+        Assert.False(filter.IsNew("other/1/0", untimed));
+    }
+
+    [Fact]
+    public void A_message_that_is_not_a_frame_is_skipped()
+    {
+        using var kafka = TestKafka.Start(TestKafka.Mock, 1);
+        using var services = new ServiceCollection().AddLogging().AddMetrics().AddSingleton(TimeProvider.System)
+            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new KafkaSettings { BootstrapServers = kafka.BootstrapServers }))
+            .AddSingleton<KafkaStatistics>().AddSingleton<KafkaClientFactory>().AddSingleton<CarStateStore>().AddSingleton<KafkaFeed>()
+            .BuildServiceProvider();
+        var feed = services.GetRequiredService<KafkaFeed>();
+        feed.Apply(new Message<string, byte[]> { Key = "rig/1/0", Value = [0xFF, 0xFF, 0xFF] });
+        feed.Apply(new Message<string, byte[]> { Key = "rig/1/0", Value = Frames.Telemetry("rig", 1, 0, 250).ToByteArray() });
         Assert.Equal(1, feed.FramesReceived);
-        Assert.Equal(1, feed.DuplicatesSkipped);
-
-        frame.Envelope.FrameId++;
-        feed.Apply(new Message<string, byte[]> { Key = "rig/1/0", Value = frame.ToByteArray() });
-        Assert.Equal(2, feed.FramesReceived);
-
-        feed.Apply(new Message<string, byte[]> { Key = "rig/1/0", Value = [0xFF, 0xFF, 0xFF] }); // not a frame
-        Assert.Equal(2, feed.FramesReceived);
     }
 }

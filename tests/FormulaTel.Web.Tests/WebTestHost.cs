@@ -23,7 +23,8 @@ public sealed class WebTestHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<WebTestHost> StartAsync(Uri rpcAddress, Dictionary<string, string?>? settings = null)
+    /// <param name="configure">Last changes to the builder, e.g. a logging provider that captures.</param>
+    public static async Task<WebTestHost> StartAsync(Uri rpcAddress, Dictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         var port = FreePort.Tcp();
         var builder = WebApplication.CreateBuilder();
@@ -37,6 +38,7 @@ public sealed class WebTestHost : IAsyncDisposable
         // The same calls as web's Program.cs.
         builder.AddServiceDefaults();
         builder.AddWeb();
+        configure?.Invoke(builder);
         var app = builder.Build();
         app.MapDefaultEndpoints();
         app.MapWeb();

@@ -1,3 +1,4 @@
+using FormulaTel.Ingest;
 using FormulaTel.Ingest.Publishing;
 using FormulaTel.Ingest.Udp;
 using Microsoft.Extensions.Configuration;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace FormulaTel.Ingest.Tests;
+namespace FormulaTel.Testing;
 
 /// <summary>Ingest with its real wiring (<see cref="Extensions.AddIngest"/>) on a free UDP port.</summary>
 public sealed class IngestTestHost : IAsyncDisposable
@@ -39,7 +40,7 @@ public sealed class IngestTestHost : IAsyncDisposable
         var host = builder.Build();
         await host.StartAsync();
         var ingest = new IngestTestHost(host);
-        ingest.UdpPort = (await Testing.Eventually.Within(host.Services.GetRequiredService<UdpReceiver>().Bound, "UDP bind")).Port;
+        ingest.UdpPort = (await Eventually.Within(host.Services.GetRequiredService<UdpReceiver>().Bound, "UDP bind")).Port;
         return ingest;
     }
 
