@@ -18,7 +18,10 @@ internal static class KafkaThroughput
     {
         const string topic = KafkaSettings.DefaultTopic;
         using var cluster = new MockKafkaCluster(brokers: 3);
-        cluster.CreateTopic(topic, partitions: 6, replicationFactor: 3);
+        // The mock cluster keeps every message in memory and stalls past a few MiB per partition, so bigger runs
+        // spread over more partitions (and more keys: four rigs of 22 cars).
+        var partitions = Math.Max(6, frames / 8000);
+        cluster.CreateTopic(topic, partitions, replicationFactor: 3);
         using var services = new ServiceCollection().AddMetrics().AddLogging().AddSingleton(TimeProvider.System)
             .AddSingleton(Options.Create(new KafkaSettings { BootstrapServers = cluster.BootstrapServers }))
             .AddSingleton<KafkaStatistics>().AddSingleton<KafkaClientFactory>().AddSingleton<RpcMetrics>().AddSingleton<KafkaPublisher>()
@@ -28,7 +31,7 @@ internal static class KafkaThroughput
         // A realistic mix: 22 cars' telemetry frames as the simulator produces them (~170 bytes each).
         var batch = Enumerable.Range(0, 512).Select(i => new TelemetryFrame
         {
-            Envelope = new Envelope { Game = Game.F123, SourceId = "192.168.1.20:51234", SessionUid = 7563322787381458285, CarIndex = (uint)(i % 22), FrameId = (uint)i, SessionTimeS = i / 60.0 },
+            Envelope = new Envelope { Game = Game.F123, SourceId = $"192.168.1.{20 + i / 22 % 4}:51234", SessionUid = 7563322787381458285, CarIndex = (uint)(i % 22), FrameId = (uint)i, SessionTimeS = i / 60.0 },
             CarTelemetry = new CarTelemetry
             {
                 SpeedKph = 250 + i % 50, Throttle = 1, Gear = 7, EngineRpm = 11800, RevLightsRatio = 0.8f,
@@ -37,7 +40,7 @@ internal static class KafkaThroughput
                 TyrePressurePsi = new Wheels { RearLeft = 21.5f, RearRight = 21.5f, FrontLeft = 23, FrontRight = 23 },
             },
         }).ToArray();
-        Console.WriteLine($"Kafka publish: {frames:N0} frames in batches of {batch.Length}, {batch[0].CalculateSize()} bytes each, to the mock cluster (3 brokers, 6 partitions, acks=all, idempotent)");
+        Console.WriteLine($"Kafka publish: {frames:N0} frames in batches of {batch.Length}, {batch[0].CalculateSize()} bytes each, to the mock cluster (3 brokers, {partitions} partitions, acks=all, idempotent)");
 
         await publisher.PublishAsync(batch, CancellationToken.None); // warm-up: connections, metadata
         var published = 0;
@@ -59,7 +62,7 @@ internal static class KafkaThroughput
             GroupId = "harness",
             EnableAutoCommit = false,
         }).Build();
-        consumer.Assign(Enumerable.Range(0, 6).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
+        consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(topic, p, Offset.Beginning)));
         var consumed = 0;
         clock.Restart();
         while (consumed < total && clock.Elapsed < TimeSpan.FromMinutes(5))
