@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using FormulaTel.AppHost;
 using FormulaTel.AppHost.Kafka;
+using FormulaTel.AppHost.Observability;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -81,7 +82,14 @@ namespace FormulaTel.AppHost
                 var kafka = builder.AddKafka("kafka").WithDataVolume().WithKafkaUI();
                 rpc.WithReference(kafka).WaitFor(kafka);
                 web.WithReference(kafka).WaitFor(kafka);
-                // The collector, Prometheus and Grafana join here (issue 5).
+                builder.AddObservability();
+            }
+            else if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("kafka")))
+            {
+                // Embedded stack with a Kafka of your own (ConnectionStrings:kafka=host:port): rpc publishes to it, web reads it.
+                var kafka = builder.AddConnectionString("kafka");
+                rpc.WithReference(kafka);
+                web.WithReference(kafka);
             }
 
             return builder;

@@ -12,9 +12,7 @@ public sealed class IngestMetrics
     public const string MeterName = "FormulaTel.Ingest";
 
     private readonly Counter<long> _datagramsReceived;
-    private readonly Counter<long> _datagramsDropped;
     private readonly Counter<long> _framesDecoded;
-    private readonly Counter<long> _framesDropped;
     private readonly Counter<long> _framesAcknowledged;
     private readonly Counter<long> _reconnects;
     private readonly long[] _droppedByReason = new long[Enum.GetValues<DatagramDropReason>().Length];
@@ -29,9 +27,13 @@ public sealed class IngestMetrics
     {
         var meter = meterFactory.Create(MeterName);
         _datagramsReceived = meter.CreateCounter<long>("formulatel.ingest.datagrams.received", "{datagram}", "UDP datagrams received.");
-        _datagramsDropped = meter.CreateCounter<long>("formulatel.ingest.datagrams.dropped", "{datagram}", "Datagrams not turned into frames, by reason.");
+        // Observed from the totals, so every reason is a series from the start (at 0): dashboards and alerts on
+        // drops have data before the first drop.
+        meter.CreateObservableCounter("formulatel.ingest.datagrams.dropped", ObserveDropped, "{datagram}", "Datagrams not turned into frames, by reason.");
         _framesDecoded = meter.CreateCounter<long>("formulatel.ingest.frames.decoded", "{frame}", "Spec frames produced from datagrams.");
-        _framesDropped = meter.CreateCounter<long>("formulatel.ingest.frames.dropped", "{frame}", "Frames lost before reaching rpc, by reason.");
+        meter.CreateObservableCounter("formulatel.ingest.frames.dropped",
+            () => new Measurement<long>(Interlocked.Read(ref _framesBufferDroppedTotal), new KeyValuePair<string, object?>("reason", "buffer_full")),
+            "{frame}", "Frames lost before reaching rpc, by reason.");
         _framesAcknowledged = meter.CreateCounter<long>("formulatel.ingest.frames.acknowledged", "{frame}", "Frames rpc acknowledged.");
         _reconnects = meter.CreateCounter<long>("formulatel.ingest.rpc.reconnects", "{reconnect}", "Times the stream to rpc was opened again after a failure.");
     }
@@ -45,13 +47,11 @@ public sealed class IngestMetrics
     public void DatagramDropped(DatagramDropReason reason)
     {
         Interlocked.Increment(ref _droppedByReason[(int)reason]);
-        _datagramsDropped.Add(1, new KeyValuePair<string, object?>("reason", reason.ToTag()));
     }
 
     public void ReceiveError()
     {
         Interlocked.Increment(ref _receiveErrorsTotal);
-        _datagramsDropped.Add(1, new KeyValuePair<string, object?>("reason", "receive_error"));
     }
 
     public void FramesDecoded(int count)
@@ -63,7 +63,6 @@ public sealed class IngestMetrics
     public void FrameDroppedBufferFull()
     {
         Interlocked.Increment(ref _framesBufferDroppedTotal);
-        _framesDropped.Add(1, new KeyValuePair<string, object?>("reason", "buffer_full"));
     }
 
     public void FramesAcknowledged(int count)
@@ -76,6 +75,19 @@ public sealed class IngestMetrics
     {
         Interlocked.Increment(ref _reconnectsTotal);
         _reconnects.Add(1);
+    }
+
+    private IEnumerable<Measurement<long>> ObserveDropped()
+    {
+        foreach (var reason in Enum.GetValues<DatagramDropReason>())
+        {
+            if (reason != DatagramDropReason.None)
+            {
+                yield return new Measurement<long>(Interlocked.Read(ref _droppedByReason[(int)reason]), new KeyValuePair<string, object?>("reason", reason.ToTag()));
+            }
+        }
+
+        yield return new Measurement<long>(Interlocked.Read(ref _receiveErrorsTotal), new KeyValuePair<string, object?>("reason", "receive_error"));
     }
 
     public IngestStats Snapshot() => new(

@@ -15,6 +15,8 @@ public static class Extensions
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RpcMetrics>();
+        builder.Services.AddOptions<SpecMetricsOptions>().Bind(builder.Configuration.GetSection(SpecMetricsOptions.SectionName));
+        builder.Services.AddSingleton<SpecMetrics>();
         builder.Services.AddSingleton<LocalFanOut>();
 
         // Kafka when a connection string names the brokers (full stack); rpc's own watchers alone otherwise.

@@ -18,9 +18,13 @@ public static class ServiceDefaultsExtensions
 {
     public const string HealthEndpointPath = "/health";
     public const string AlivenessEndpointPath = "/alive";
+    public const string MetricsEndpointPath = "/metrics";
+
+    /// <summary>Framework meters the dashboards use beyond what the instrumentation packages add.</summary>
+    public static readonly string[] FrameworkMeters = ["Microsoft.AspNetCore.Http.Connections", "Microsoft.AspNetCore.SignalR"];
 
     /// <summary>Meters whose instruments every service exports, in addition to the framework's own.</summary>
-    public static readonly string[] FormulaTelMeters = ["FormulaTel.Ingest", "FormulaTel.Rpc", "FormulaTel.Web", FormulaTel.ServiceDefaults.Kafka.KafkaStatistics.MeterName];
+    public static readonly string[] FormulaTelMeters = ["FormulaTel.Ingest", "FormulaTel.Rpc", "FormulaTel.Telemetry", "FormulaTel.Web", FormulaTel.ServiceDefaults.Kafka.KafkaStatistics.MeterName];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -50,13 +54,17 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(FormulaTelMeters))
+                .AddMeter(FormulaTelMeters)
+                .AddMeter(FrameworkMeters)
+                // A Prometheus scrape endpoint beside OTLP: for Prometheus without an OTLP receiver, and for tests.
+                .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName, FormulaTel.ServiceDefaults.Kafka.KafkaTracing.ActivitySourceName)
                 // Health probes would drown the traces that matter.
                 .AddAspNetCoreInstrumentation(o => o.Filter = context =>
                     !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                    && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                    && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath)
+                    && !context.Request.Path.StartsWithSegments(MetricsEndpointPath))
                 .AddGrpcClientInstrumentation()
                 .AddHttpClientInstrumentation());
 
@@ -75,11 +83,12 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>/health: every check must pass (readiness); /alive: only the "live" ones (liveness).</summary>
+    /// <summary>/health: every check must pass (readiness); /alive: only the "live" ones (liveness); /metrics: Prometheus.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks(HealthEndpointPath);
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
+        app.MapPrometheusScrapingEndpoint(MetricsEndpointPath);
         return app;
     }
 }

@@ -295,6 +295,44 @@ public sealed class F1PacketWriter(SimulatedField field, ulong sessionUid, ushor
         return Write(destination, in packet);
     }
 
+    /// <summary>Tyre wear grows with the tyres' age (about 2 % a lap, rears faster); engine parts wear with the session.</summary>
+    public int WriteCarDamage(Span<byte> destination)
+    {
+        if (Format == F1Decoder.Format2025)
+        {
+            var packet25 = new PacketCarDamageData2025 { Header = Header(F1PacketId.CarDamage) };
+            foreach (var car in field.Cars)
+            {
+                ref var d = ref packet25.CarDamageData[car.Index];
+                for (var w = 0; w < 4; w++)
+                {
+                    d.TyresWear[w] = TyreWearPercent(car, w);
+                }
+
+                d.EngineICEWear = (byte)Math.Min(100, field.SessionTime / 600);
+            }
+
+            return Write(destination, in packet25);
+        }
+
+        var packet = new PacketCarDamageData { Header = Header(F1PacketId.CarDamage) };
+        foreach (var car in field.Cars)
+        {
+            ref var d = ref packet.CarDamageData[car.Index];
+            for (var w = 0; w < 4; w++)
+            {
+                d.TyresWear[w] = TyreWearPercent(car, w);
+            }
+
+            d.EngineICEWear = (byte)Math.Min(100, field.SessionTime / 600);
+        }
+
+        return Write(destination, in packet);
+    }
+
+    private static float TyreWearPercent(SimulatedCar car, int wheel) =>
+        (float)Math.Min(100, car.TyreAgeLaps * (wheel < 2 ? 2.2 : 1.8));
+
     private F1PacketHeader Header(F1PacketId id) => new()
     {
         PacketFormat = Format,

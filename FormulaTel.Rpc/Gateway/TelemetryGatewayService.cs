@@ -11,6 +11,7 @@ public sealed partial class TelemetryGatewayService(
     ITelemetryPublisher publisher,
     LocalFanOut fanOut,
     RpcMetrics metrics,
+    SpecMetrics telemetryMetrics,
     IHostApplicationLifetime lifetime,
     ILogger<TelemetryGatewayService> logger) : TelemetryGateway.TelemetryGatewayBase
 {
@@ -40,6 +41,7 @@ public sealed partial class TelemetryGatewayService(
                     {
                         accepted.Add(frame);
                         metrics.FrameReceived(frame);
+                        telemetryMetrics.Record(frame);
                     }
                     else
                     {

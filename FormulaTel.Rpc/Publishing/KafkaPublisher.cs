@@ -117,7 +117,7 @@ public sealed partial class KafkaPublisher : ITelemetryPublisher, IDisposable
             else if (report.Error.Code == ErrorCode.MsgSizeTooLarge)
             {
                 // Nothing can make this frame fit: drop it, count it, say so; the rest of the batch goes on.
-                _publisher._metrics.KafkaFrameDropped("message_too_large");
+                _publisher._metrics.KafkaFrameTooLarge();
                 LogTooLarge(_publisher._logger, report.Message.Key, report.Message.Value.Length);
             }
             else

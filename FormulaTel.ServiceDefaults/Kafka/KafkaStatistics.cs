@@ -41,8 +41,8 @@ public sealed partial class KafkaStatistics : BackgroundService
         meter.CreateObservableGauge("formulatel.kafka.client.queue.size", () => Observe(c => c.QueuedBytes), "By", "Bytes of the messages waiting in the client's queues");
         meter.CreateObservableCounter("formulatel.kafka.client.requests.sent", () => Observe(c => c.RequestsSent), "{request}", "Requests sent to brokers");
         meter.CreateObservableCounter("formulatel.kafka.client.requests.received", () => Observe(c => c.ResponsesReceived), "{response}", "Responses received from brokers");
-        meter.CreateObservableCounter("formulatel.kafka.client.bytes.sent", () => Observe(c => c.BytesSent), "By", "Bytes sent to brokers");
-        meter.CreateObservableCounter("formulatel.kafka.client.bytes.received", () => Observe(c => c.BytesReceived), "By", "Bytes received from brokers");
+        meter.CreateObservableCounter("formulatel.kafka.client.network.sent", () => Observe(c => c.BytesSent), "By", "Bytes sent to brokers");
+        meter.CreateObservableCounter("formulatel.kafka.client.network.received", () => Observe(c => c.BytesReceived), "By", "Bytes received from brokers");
         meter.CreateObservableCounter("formulatel.kafka.client.messages.sent", () => Observe(c => c.MessagesSent), "{message}", "Messages sent (producer)");
         meter.CreateObservableCounter("formulatel.kafka.client.messages.received", () => Observe(c => c.MessagesReceived), "{message}", "Messages received (consumer)");
         meter.CreateObservableGauge("formulatel.kafka.client.brokers.up", () => Observe(c => c.BrokersUp), "{broker}", "Brokers the client is connected to");

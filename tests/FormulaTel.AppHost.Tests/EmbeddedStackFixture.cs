@@ -8,7 +8,7 @@ namespace FormulaTel.AppHost.Tests;
 /// The AppHost's embedded stack, started once for the end-to-end tests: rpc, ingest (on a free UDP port), web and
 /// the simulator as real processes under Aspire, on randomised ports.
 /// </summary>
-public sealed class EmbeddedStackFixture : IAsyncLifetime
+public class EmbeddedStackFixture : IAsyncLifetime
 {
     private DistributedApplication? _app;
 
@@ -18,7 +18,10 @@ public sealed class EmbeddedStackFixture : IAsyncLifetime
 
     public Uri WebAddress { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    /// <summary>AppHost arguments beyond the embedded stack's, for fixtures that need more.</summary>
+    protected virtual IEnumerable<string> ExtraArguments => [];
+
+    public virtual async Task InitializeAsync()
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.FormulaTel_AppHost>(
             [
@@ -26,6 +29,7 @@ public sealed class EmbeddedStackFixture : IAsyncLifetime
                 $"FormulaTel:UdpPort={UdpPort}",
                 // Free ports for the proxied endpoints, so the tests never clash with a running `dotnet run`.
                 "DcpPublisher:RandomizePorts=true",
+                .. ExtraArguments,
             ],
             (options, _) => options.DisableDashboard = true);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
@@ -41,7 +45,7 @@ public sealed class EmbeddedStackFixture : IAsyncLifetime
         WebAddress = _app.GetEndpoint("web", "http");
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_app is not null)
         {

@@ -92,7 +92,7 @@ public class SimulatorTests
     }
 
     [Fact]
-    public async Task Sends_all_six_packet_types_at_the_rate()
+    public async Task Sends_all_seven_packet_types_at_the_rate()
     {
         using var receiver = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         var port = ((IPEndPoint)receiver.Client.LocalEndPoint!).Port;
@@ -126,15 +126,16 @@ public class SimulatorTests
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => receiving);
 
-        Assert.Equal([0, 1, 2, 4, 6, 7], ids.Keys.Order());
+        Assert.Equal([0, 1, 2, 4, 6, 7, 10], ids.Keys.Order());
         // The schedule, independent of how busy the machine is: each tick sends Motion, LapData, CarTelemetry and
-        // CarStatus; Session goes every 30th tick at 60 Hz (2 per second), Participants every 300th (each 5 s).
+        // CarStatus; Session and CarDamage go every 30th tick at 60 Hz (2 per second), Participants every 300th (each 5 s).
         var ticks = ids[6];
         Assert.True(ticks > 0);
         Assert.Equal(ticks, ids[0]);
         Assert.Equal(ticks, ids[2]);
         Assert.Equal(ticks, ids[7]);
         Assert.Equal((ticks + 29) / 30, ids[1]);
+        Assert.Equal((ticks + 29) / 30, ids[10]);
         Assert.Equal((ticks + 299) / 300, ids[4]);
     }
 }

@@ -101,7 +101,7 @@ public class GatewayTests
     }
 
     [Fact]
-    public async Task Per_car_gauges_are_labelled_with_session_and_car()
+    public async Task Telemetry_published_to_rpc_is_measured_per_car_labelled_with_session_and_car()
     {
         await using var rpc = await RpcTestHost.StartAsync();
         using var publish = rpc.CreateClient().Publish();
@@ -114,7 +114,7 @@ public class GatewayTests
         var factory = rpc.Services.GetRequiredService<IMeterFactory>();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == RpcMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, factory))
+            if (instrument.Meter.Name == SpecMetrics.MeterName && ReferenceEquals(instrument.Meter.Scope, factory))
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -124,22 +124,22 @@ public class GatewayTests
         listener.Start();
         listener.RecordObservableInstruments();
 
-        var speed = Assert.Single(measurements, m => m.Instrument == "formulatel.car.speed");
+        var speed = Assert.Single(measurements, m => m.Instrument == "formulatel.car_telemetry.speed");
         Assert.Equal(287.5, speed.Value);
         Assert.Equal("77", speed.Tags["session"]);
-        Assert.Equal(3, speed.Tags["car"]);
+        Assert.Equal("3", speed.Tags["car"]);
         Assert.Equal("rig", speed.Tags["source"]);
-        Assert.Equal(7, Assert.Single(measurements, m => m.Instrument == "formulatel.car.gear").Value);
-        Assert.Equal(11500, Assert.Single(measurements, m => m.Instrument == "formulatel.car.engine_rpm").Value);
-        Assert.Equal(0.75, Assert.Single(measurements, m => m.Instrument == "formulatel.car.throttle").Value);
-        Assert.Equal(0.25, Assert.Single(measurements, m => m.Instrument == "formulatel.car.brake").Value);
+        Assert.Equal(7, Assert.Single(measurements, m => m.Instrument == "formulatel.car_telemetry.gear").Value);
+        Assert.Equal(11500, Assert.Single(measurements, m => m.Instrument == "formulatel.car_telemetry.engine_rpm").Value);
+        Assert.Equal(0.75, Assert.Single(measurements, m => m.Instrument == "formulatel.car_telemetry.throttle").Value);
+        Assert.Equal(0.25, Assert.Single(measurements, m => m.Instrument == "formulatel.car_telemetry.brake").Value);
     }
 
     [Fact]
     public void Frames_received_are_counted_by_game_and_payload()
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var metrics = new RpcMetrics(services.GetRequiredService<IMeterFactory>(), TimeProvider.System);
+        var metrics = new RpcMetrics(services.GetRequiredService<IMeterFactory>());
         var counted = new List<(long Value, Dictionary<string, object?> Tags)>();
         using var listener = new MeterListener();
         var factory = services.GetRequiredService<IMeterFactory>();

@@ -80,7 +80,7 @@ public sealed class KafkaClientTests
             return seen.GetValueOrDefault(("formulatel.kafka.client.messages.sent", "producer")) >= 5
                 && seen.GetValueOrDefault(("formulatel.kafka.client.brokers.up", "producer")) >= 1;
         }, "producer statistics as metrics");
-        Assert.True(seen[("formulatel.kafka.client.bytes.sent", "producer")] > 0);
+        Assert.True(seen[("formulatel.kafka.client.network.sent", "producer")] > 0);
         Assert.True(seen[("formulatel.kafka.client.requests.sent", "producer")] > 0);
         Assert.True(host.Services.GetRequiredService<KafkaStatistics>().ReportsParsed > 0);
     }

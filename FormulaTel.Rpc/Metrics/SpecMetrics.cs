@@ -1,0 +1,276 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using FormulaTel.Protos.V1;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
+using Microsoft.Extensions.Options;
+
+namespace FormulaTel.Rpc;
+
+/// <summary>Configuration section "Metrics:Telemetry": how much of the telemetry becomes metrics.</summary>
+public sealed class SpecMetricsOptions
+{
+    public const string SectionName = "Metrics:Telemetry";
+
+    /// <summary>Payloads (TelemetryFrame oneof names) that become metrics; the rest only label them (participant, session).</summary>
+    public List<string> Payloads { get; set; } = ["car_telemetry", "car_status", "car_damage", "lap", "session"];
+
+    /// <summary>All: every car; Player: only the cars players drive (a twentieth of the series).</summary>
+    public SpecMetricsCars Cars { get; set; } = SpecMetricsCars.All;
+
+    /// <summary>A car not heard from for this long stops being reported, so series do not pile up.</summary>
+    public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(60);
+}
+
+public enum SpecMetricsCars
+{
+    All,
+    Player,
+}
+
+/// <summary>
+/// Telemetry as metrics, derived from the formulatel.v1 descriptors rather than mapped by hand: every numeric or bool
+/// field of an enabled payload (nested messages by path; repeated fields, strings and enums left out) is an
+/// observable instrument named formulatel.{payload}.{field path}, with the spec's unit, a counter where the spec
+/// marks the field cumulative and a gauge otherwise. A Wheels field is one instrument with a "wheel" attribute.
+/// Recording a frame only keeps a reference to it; fields are read when metrics are collected.
+/// Attributes: game, source, session, car, driver, team (from participant frames), track (from session frames).
+/// </summary>
+public sealed class SpecMetrics
+{
+    public const string MeterName = "FormulaTel.Telemetry";
+    private static readonly string[] WheelNames = ["rear_left", "rear_right", "front_left", "front_right"];
+
+    private readonly ConcurrentDictionary<(string Source, ulong Session, uint Car), CarEntry> _cars = new();
+    private readonly ConcurrentDictionary<(string Source, ulong Session), string> _tracks = new();
+    private readonly bool[] _enabled = new bool[64];
+    private readonly SpecMetricsOptions _options;
+    private readonly TimeProvider _time;
+
+    public SpecMetrics(IMeterFactory meters, IOptions<SpecMetricsOptions> options, TimeProvider time)
+    {
+        _options = options.Value;
+        _time = time;
+        var meter = meters.Create(MeterName);
+        var oneof = TelemetryFrame.Descriptor.Oneofs.Single(o => o.Name == "payload");
+        var unknown = _options.Payloads.Except(oneof.Fields.Select(f => f.Name)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new OptionsValidationException(SpecMetricsOptions.SectionName, typeof(SpecMetricsOptions),
+                [$"Unknown payloads in {SpecMetricsOptions.SectionName}:Payloads: {string.Join(", ", unknown)}. Known: {string.Join(", ", oneof.Fields.Select(f => f.Name))}"]);
+        }
+
+        foreach (var payload in oneof.Fields.Where(f => _options.Payloads.Contains(f.Name)))
+        {
+            _enabled[payload.FieldNumber] = true;
+            foreach (var leaf in Leaves(payload.MessageType, []))
+            {
+                Instruments.Add(Create(meter, payload, leaf));
+            }
+        }
+    }
+
+    /// <summary>Every instrument created, for documentation and tests.</summary>
+    public List<SpecInstrument> Instruments { get; } = [];
+
+    public void Record(TelemetryFrame frame)
+    {
+        var envelope = frame.Envelope;
+        if (envelope is null)
+        {
+            return;
+        }
+
+        switch (frame.PayloadCase)
+        {
+            case TelemetryFrame.PayloadOneofCase.Session when !string.IsNullOrEmpty(frame.Session.Track):
+                _tracks[(envelope.SourceId, envelope.SessionUid)] = frame.Session.Track;
+                break;
+            case TelemetryFrame.PayloadOneofCase.Participant:
+                var car = Car(envelope);
+                car.Driver = frame.Participant.Name;
+                car.Team = frame.Participant.Team;
+                break;
+        }
+
+        var number = (int)frame.PayloadCase;
+        if (number < _enabled.Length && _enabled[number] && (_options.Cars == SpecMetricsCars.All || envelope.IsPlayerCar))
+        {
+            var entry = Car(envelope);
+            entry.Latest[number] = frame;
+            entry.UpdatedAt = _time.GetTimestamp();
+        }
+    }
+
+    private CarEntry Car(Envelope envelope) =>
+        _cars.GetOrAdd((envelope.SourceId, envelope.SessionUid, envelope.CarIndex), _ => new CarEntry(envelope));
+
+    private SpecInstrument Create(Meter meter, FieldDescriptor payload, Leaf leaf)
+    {
+        var (name, unit) = NameAndUnit(payload.Name, leaf);
+        var description = $"formulatel.v1 {payload.MessageType.Name}.{string.Join('.', leaf.Path.Select(f => f.Name))}";
+        Func<IEnumerable<Measurement<double>>> observe = () => Observe(payload.FieldNumber, leaf);
+        if (leaf.Cumulative)
+        {
+            meter.CreateObservableCounter(name, observe, unit, description);
+        }
+        else
+        {
+            meter.CreateObservableGauge(name, observe, unit, description);
+        }
+
+        return new SpecInstrument(name, unit, leaf.Cumulative, payload.Name, leaf.Path, leaf.IsWheels);
+    }
+
+    /// <summary>
+    /// The instrument's name and unit from the field's path and the spec's unit. A trailing unit token in the field
+    /// name ("speed_kph") is dropped because exporters append the unit; a unit such as "1/min" becomes an
+    /// annotation ("{1/min}") and a ratio ("1") none, because exporters disagree on how to spell those in names.
+    /// </summary>
+    public static (string Name, string Unit) NameAndUnit(string payload, Leaf leaf)
+    {
+        var unit = leaf.Unit;
+        var names = leaf.Path.Select(f => f.Name).ToList();
+        var last = names[^1];
+        var abbreviation = unit switch
+        {
+            "km/h" => "_kph",
+            "m/s" => "_mps",
+            "Cel" => "_c",
+            "[psi]" => "_psi",
+            "" or "1" or "1/min" or "[g]" => null,
+            _ => "_" + unit.ToLowerInvariant(),
+        };
+        if (abbreviation is not null && last.EndsWith(abbreviation, StringComparison.Ordinal) && last.Length > abbreviation.Length
+            // …unless a sibling already has that name (penalties_s beside penalties).
+            && leaf.Path[^1].ContainingType.FindFieldByName(last[..^abbreviation.Length]) is null)
+        {
+            names[^1] = last[..^abbreviation.Length];
+        }
+
+        // UCUM's special units in square brackets are not valid in metric names: [psi] → psi, [g] → an annotation.
+        // A ratio ("1") goes without a unit: Prometheus 3 would add "_ratio" from OTLP, .NET's scrape exporter not.
+        var metricUnit = unit switch
+        {
+            "1" => "",
+            "[psi]" => "psi",
+            "[g]" => "{g}",
+            _ when unit.StartsWith("1/", StringComparison.Ordinal) => "{" + unit + "}",
+            _ => unit,
+        };
+        return ($"formulatel.{payload}.{string.Join('.', names)}", metricUnit);
+    }
+
+    private IEnumerable<Measurement<double>> Observe(int payload, Leaf leaf)
+    {
+        var now = _time.GetTimestamp();
+        foreach (var (key, car) in _cars)
+        {
+            if (_time.GetElapsedTime(car.UpdatedAt, now) > _options.StaleAfter)
+            {
+                _cars.TryRemove(key, out _);
+                continue;
+            }
+
+            if (car.Latest[payload] is not { } frame)
+            {
+                continue;
+            }
+
+            IMessage? message = (IMessage)TelemetryFrame.Descriptor.FindFieldByNumber(payload).Accessor.GetValue(frame);
+            for (var i = 0; i < leaf.Path.Count - 1 && message is not null; i++)
+            {
+                message = (IMessage?)leaf.Path[i].Accessor.GetValue(message);
+            }
+
+            if (message is null)
+            {
+                continue;
+            }
+
+            var value = leaf.Path[^1].Accessor.GetValue(message);
+            var attributes = Attributes(key, car);
+            if (leaf.IsWheels)
+            {
+                if (value is not IMessage wheels)
+                {
+                    continue;
+                }
+
+                var fields = wheels.Descriptor.Fields.InFieldNumberOrder();
+                for (var w = 0; w < fields.Count; w++)
+                {
+                    var withWheel = new KeyValuePair<string, object?>[attributes.Length + 1];
+                    attributes.CopyTo(withWheel, 0);
+                    withWheel[^1] = new("wheel", WheelNames[w]);
+                    yield return new Measurement<double>(Convert.ToDouble(fields[w].Accessor.GetValue(wheels), CultureInfo.InvariantCulture), withWheel);
+                }
+            }
+            else
+            {
+                yield return new Measurement<double>(value is bool b ? (b ? 1 : 0) : Convert.ToDouble(value, CultureInfo.InvariantCulture), attributes);
+            }
+        }
+    }
+
+    private KeyValuePair<string, object?>[] Attributes((string Source, ulong Session, uint Car) key, CarEntry car) =>
+    [
+        new("game", car.Game),
+        new("source", key.Source),
+        new("session", key.Session.ToString(CultureInfo.InvariantCulture)),
+        new("car", ((int)key.Car).ToString(CultureInfo.InvariantCulture)),
+        new("driver", car.Driver ?? ""),
+        new("team", car.Team ?? ""),
+        new("track", _tracks.GetValueOrDefault((key.Source, key.Session), "")),
+    ];
+
+    /// <summary>The numeric leaves of a message: (path from the payload, unit, cumulative, is a Wheels).</summary>
+    private static IEnumerable<Leaf> Leaves(MessageDescriptor message, List<FieldDescriptor> prefix)
+    {
+        foreach (var field in message.Fields.InFieldNumberOrder())
+        {
+            if (field.IsRepeated || field.IsMap)
+            {
+                continue; // unbounded series: lists belong in Kafka, not in Prometheus
+            }
+
+            List<FieldDescriptor> path = [.. prefix, field];
+            var options = field.GetOptions();
+            var unit = options?.GetExtension(OptionsExtensions.Unit) ?? "";
+            var cumulative = options?.GetExtension(OptionsExtensions.Cumulative) ?? false;
+            switch (field.FieldType)
+            {
+                case FieldType.Message when field.MessageType == Wheels.Descriptor:
+                    yield return new Leaf(path, unit, cumulative, IsWheels: true);
+                    break;
+                case FieldType.Message when field.MessageType.FullName.StartsWith("formulatel.", StringComparison.Ordinal):
+                    foreach (var leaf in Leaves(field.MessageType, path))
+                    {
+                        yield return leaf;
+                    }
+
+                    break;
+                case FieldType.Double or FieldType.Float or FieldType.Int32 or FieldType.Int64 or FieldType.UInt32 or FieldType.UInt64
+                    or FieldType.SInt32 or FieldType.SInt64 or FieldType.Fixed32 or FieldType.Fixed64 or FieldType.SFixed32 or FieldType.SFixed64
+                    or FieldType.Bool:
+                    yield return new Leaf(path, unit, cumulative, IsWheels: false);
+                    break;
+            }
+        }
+    }
+
+    public sealed record Leaf(IReadOnlyList<FieldDescriptor> Path, string Unit, bool Cumulative, bool IsWheels);
+
+    private sealed class CarEntry(Envelope envelope)
+    {
+        public readonly TelemetryFrame?[] Latest = new TelemetryFrame?[64];
+        public readonly string Game = envelope.Game.ToString();
+        public string? Driver;
+        public string? Team;
+        public long UpdatedAt;
+    }
+}
+
+/// <summary>One instrument derived from the spec.</summary>
+public sealed record SpecInstrument(string Name, string Unit, bool Cumulative, string Payload, IReadOnlyList<FieldDescriptor> Path, bool PerWheel);
