@@ -295,6 +295,32 @@ public sealed class F1PacketWriter(SimulatedField field, ulong sessionUid, ushor
         return Write(destination, in packet);
     }
 
+    /// <summary>One Event packet (SSTA, FTLP or OVTK), at the format's spec size.</summary>
+    public int WriteEvent(SimulatedEvent simulated, Span<byte> destination)
+    {
+        var packet = new PacketEventData { Header = Header(F1PacketId.Event) };
+        for (var i = 0; i < 4; i++)
+        {
+            packet.EventStringCode[i] = (byte)simulated.Code[i];
+        }
+
+        switch (simulated.Code)
+        {
+            case "FTLP":
+                packet.EventDetails.FastestLap = new FastestLap { VehicleIdx = (byte)simulated.Car, LapTime = (float)simulated.LapTimeS };
+                break;
+            case "OVTK":
+                packet.EventDetails.Overtake = new Overtake { OvertakingVehicleIdx = (byte)simulated.Car, BeingOvertakenVehicleIdx = (byte)simulated.OtherCar };
+                break;
+        }
+
+        // The union's size differs by format; the packet goes out at the format's spec size.
+        var size = F1Decoder.SpecSize(Format, F1PacketId.Event);
+        destination[..Math.Max(size, PacketEventData.Size)].Clear();
+        Write(destination, in packet);
+        return size;
+    }
+
     /// <summary>Tyre wear grows with the tyres' age (about 2 % a lap, rears faster); engine parts wear with the session.</summary>
     public int WriteCarDamage(Span<byte> destination)
     {

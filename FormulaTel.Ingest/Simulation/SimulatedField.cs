@@ -55,6 +55,17 @@ public sealed class SimulatedField
     public double SessionTime { get; private set; }
     public uint FrameId { get; private set; }
 
+    private readonly List<SimulatedEvent> _events = [new SimulatedEvent("SSTA", 0, 0, 0)];
+    private double _sessionBestLap;
+
+    /// <summary>What happened since the last call (session start, fastest laps, overtakes), for the Event packet.</summary>
+    public IReadOnlyList<SimulatedEvent> TakeEvents()
+    {
+        var taken = _events.ToArray();
+        _events.Clear();
+        return taken;
+    }
+
     /// <summary>Advances every car by <paramref name="dt"/> seconds.</summary>
     public void Step(double dt)
     {
@@ -62,12 +73,24 @@ public sealed class SimulatedField
         FrameId++;
         foreach (var car in _cars)
         {
+            var lap = car.LapNumber;
             StepCar(car, dt);
+            if (car.LapNumber != lap && car.LastLapTime > 0 && (_sessionBestLap == 0 || car.LastLapTime < _sessionBestLap))
+            {
+                _sessionBestLap = car.LastLapTime;
+                _events.Add(new SimulatedEvent("FTLP", car.Index, 0, car.LastLapTime));
+            }
         }
 
         var order = _cars.OrderByDescending(c => c.TotalDistance).ToArray();
         for (var p = 0; p < order.Length; p++)
         {
+            if (order[p].Position > p + 1 && p + 1 < order.Length && FrameId > 1)
+            {
+                // Gained a place: the car now behind it was overtaken.
+                _events.Add(new SimulatedEvent("OVTK", order[p].Index, order[p + 1].Index, 0));
+            }
+
             order[p].Position = p + 1;
         }
     }
@@ -131,10 +154,14 @@ public sealed class SimulatedField
         car.ErsJoules = Math.Clamp(car.ErsJoules + (car.Brake * 120_000 - car.Throttle * 40_000) * dt, 0, 4_000_000);
         for (var w = 0; w < 4; w++)
         {
-            // Tyres warm with cornering and braking load and cool towards 85 °C; brakes heat under braking.
+            // Tyres warm with cornering and braking load and cool towards 88 °C, staying mostly in the 80–110 °C window;
+            // brakes heat under braking.
             var load = Math.Abs(car.LateralG) * (w % 2 == (car.LateralG > 0 ? 1 : 0) ? 1.2 : 0.8) + car.Brake * 2;
-            car.TyreSurfaceC[w] += ((85 + 12 * load) - car.TyreSurfaceC[w]) * 0.5 * dt;
+            car.TyreSurfaceC[w] += ((88 + 6 * load) - car.TyreSurfaceC[w]) * 0.25 * dt;
             car.BrakeC[w] += ((300 + 700 * car.Brake) - car.BrakeC[w]) * (car.Brake > 0 ? 2.0 : 0.3) * dt;
         }
     }
 }
+
+/// <summary>An event for the Event packet: code, the car it concerns, another car, a lap time (seconds).</summary>
+public readonly record struct SimulatedEvent(string Code, int Car, int OtherCar, double LapTimeS);

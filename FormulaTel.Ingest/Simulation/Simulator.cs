@@ -110,6 +110,11 @@ public sealed class Simulator(SimulatorOptions options, TextWriter? progress = n
         await SendAsync(socket, buffer, writer.WriteLapData(buffer), cancellationToken).ConfigureAwait(false);
         await SendAsync(socket, buffer, writer.WriteCarTelemetry(buffer), cancellationToken).ConfigureAwait(false);
         await SendAsync(socket, buffer, writer.WriteCarStatus(buffer), cancellationToken).ConfigureAwait(false);
+        foreach (var simulated in field.TakeEvents())
+        {
+            await SendAsync(socket, buffer, writer.WriteEvent(simulated, buffer), cancellationToken).ConfigureAwait(false);
+        }
+
         if (tick % sessionEvery == 0)
         {
             // The game sends damage a few times a second; wear changes slowly.

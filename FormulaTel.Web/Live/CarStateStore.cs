@@ -71,6 +71,7 @@ public sealed class CarStateStore(TimeProvider time)
     {
         var state = session.Cars.TryGetValue(car, out var s) ? s : new CarState { SessionKey = session.Key, CarIndex = car };
         var envelope = frame.Envelope;
+        var trace = session.Traces.TryGetValue(car, out var r) ? r : session.Traces[car] = new LapTraceRecorder();
         switch (frame.PayloadCase)
         {
             case TelemetryFrame.PayloadOneofCase.CarTelemetry:
@@ -85,18 +86,40 @@ public sealed class CarStateStore(TimeProvider time)
                     Steer = t.Steer,
                     DrsOpen = t.DrsOpen,
                     RevLightsRatio = t.RevLightsRatio,
+                    RevLightsBits = t.RevLightsBits,
+                    Tyres = Tyres(t, state.Tyres),
                 };
+                trace.Add(state.LapNumber, new TracePoint(state.LapDistanceM, t.SpeedKph, t.Throttle, t.Brake, state.CurrentLapTimeMs));
                 break;
             case TelemetryFrame.PayloadOneofCase.Lap:
-                var l = frame.Lap;
+                state = ApplyLap(session, state, frame.Lap, trace);
+                break;
+            case TelemetryFrame.PayloadOneofCase.CarStatus:
+                var st = frame.CarStatus;
                 state = state with
                 {
-                    LapNumber = l.LapNumber,
-                    LapDistanceM = l.LapDistanceM,
-                    Position = l.Position,
-                    CurrentLapTimeMs = l.CurrentLapTimeMs,
-                    LastLapTimeMs = l.LastLapTimeMs,
+                    FuelInTankKg = st.FuelInTankKg,
+                    FuelRemainingLaps = st.FuelRemainingLaps,
+                    ErsStoreEnergyJ = st.ErsStoreEnergyJ,
+                    ErsDeployMode = LiveText.Name(st.ErsDeployMode),
+                    ErsDeployedThisLapJ = st.ErsDeployedThisLapJ,
+                    DrsAllowed = st.DrsAllowed,
+                    TyreCompound = LiveText.Name(st.VisualTyreCompound),
+                    TyreCompoundActual = st.ActualTyreCompound,
+                    TyreAgeLaps = st.TyreAgeLaps,
                 };
+                break;
+            case TelemetryFrame.PayloadOneofCase.CarDamage when frame.CarDamage.TyreWear is { } wear:
+                var tyres = state.Tyres ?? [new(0, 0, 0, 0, 0), new(0, 0, 0, 0, 0), new(0, 0, 0, 0, 0), new(0, 0, 0, 0, 0)];
+                state = state with
+                {
+                    Tyres = [tyres[0] with { Wear = wear.RearLeft }, tyres[1] with { Wear = wear.RearRight }, tyres[2] with { Wear = wear.FrontLeft }, tyres[3] with { Wear = wear.FrontRight }],
+                };
+                break;
+            case TelemetryFrame.PayloadOneofCase.Motion:
+                var m = frame.Motion;
+                session.Outline.Add(state.LapDistanceM, m.WorldPositionXM, m.WorldPositionZM);
+                state = state with { WorldX = m.WorldPositionXM, WorldZ = m.WorldPositionZM };
                 break;
             case TelemetryFrame.PayloadOneofCase.Participant:
                 var p = frame.Participant;
@@ -109,18 +132,29 @@ public sealed class CarStateStore(TimeProvider time)
 
                 return false;
             case TelemetryFrame.PayloadOneofCase.Session:
-                var track = frame.Session.Track;
-                var type = frame.Session.SessionTypeName;
-                if (session.Track != track || session.SessionType != type)
+                var info = LiveText.Session(frame.Session);
+                session.Info = info;
+                session.Outline.SetLength(info.TrackLengthM);
+                if (session.Track != info.Track || session.SessionType != info.SessionType)
                 {
-                    session.Track = track;
-                    session.SessionType = type;
+                    session.Track = info.Track;
+                    session.SessionType = info.SessionType;
                     Interlocked.Increment(ref _sessionsVersion);
                 }
 
                 return false;
+            case TelemetryFrame.PayloadOneofCase.Event:
+                if (LiveText.Event(frame.Event, envelope, c => session.Participants.GetValueOrDefault(c)?.Name) is { } live)
+                {
+                    session.Events.Insert(0, live);
+                    if (session.Events.Count > MaxEvents)
+                    {
+                        session.Events.RemoveAt(session.Events.Count - 1);
+                    }
+                }
+
+                return false;
             default:
-                // Motion and car status are not part of the skeleton's live state yet.
                 return false;
         }
 
@@ -139,6 +173,63 @@ public sealed class CarStateStore(TimeProvider time)
         return true;
     }
 
+    /// <summary>Most events the ticker keeps per session.</summary>
+    public const int MaxEvents = 20;
+
+    private static IReadOnlyList<TyreState> Tyres(CarTelemetry t, IReadOnlyList<TyreState>? previous)
+    {
+        static float W(Wheels? w, int i) => w is null ? 0 : i switch { 0 => w.RearLeft, 1 => w.RearRight, 2 => w.FrontLeft, _ => w.FrontRight };
+        var tyres = new TyreState[4];
+        for (var i = 0; i < 4; i++)
+        {
+            tyres[i] = new TyreState(W(t.TyreSurfaceTemperatureC, i), W(t.TyreInnerTemperatureC, i), W(t.TyrePressurePsi, i), W(t.BrakeTemperatureC, i), previous?[i].Wear ?? 0);
+        }
+
+        return tyres;
+    }
+
+    private static CarState ApplyLap(SessionEntry session, CarState state, LapData l, LapTraceRecorder trace)
+    {
+        var completed = state.LapNumber > 0 && l.LapNumber == state.LapNumber + 1 && l.LastLapTimeMs > 0;
+        if (completed)
+        {
+            trace.Complete(state.LapNumber, l.LastLapTimeMs, session.Info.TrackLengthM);
+            uint s1 = state.Sector1TimeMs, s2 = state.Sector2TimeMs;
+            var s3 = s1 > 0 && s2 > 0 && l.LastLapTimeMs > s1 + s2 ? l.LastLapTimeMs - s1 - s2 : 0;
+            static uint Best(uint best, uint value) => value == 0 ? best : best == 0 ? value : Math.Min(best, value);
+            state = state with
+            {
+                LastSector1Ms = s1,
+                LastSector2Ms = s2,
+                LastSector3Ms = s3,
+                BestLapTimeMs = Best(state.BestLapTimeMs, l.LastLapTimeMs),
+                BestSector1Ms = Best(state.BestSector1Ms, s1),
+                BestSector2Ms = Best(state.BestSector2Ms, s2),
+                BestSector3Ms = Best(state.BestSector3Ms, s3),
+            };
+        }
+
+        return state with
+        {
+            LapNumber = l.LapNumber,
+            LapDistanceM = l.LapDistanceM,
+            Position = l.Position,
+            CurrentLapTimeMs = l.CurrentLapTimeMs,
+            LastLapTimeMs = l.LastLapTimeMs,
+            Sector = l.Sector,
+            Sector1TimeMs = l.Sector1TimeMs,
+            Sector2TimeMs = l.Sector2TimeMs,
+            GapToLeaderMs = l.DeltaToRaceLeaderMs,
+            IntervalMs = l.DeltaToCarInFrontMs,
+            PitStatus = l.PitStatus switch { PitStatus.Pitting => "PIT", PitStatus.InPitArea => "BOX", _ => "" },
+            PitStops = l.PitStops,
+            PenaltiesS = l.PenaltiesS,
+            Warnings = l.Warnings,
+            ResultStatus = LiveText.Name(l.ResultStatus),
+            DeltaToBestMs = trace.DeltaToBest(l.LapDistanceM, l.CurrentLapTimeMs),
+        };
+    }
+
     /// <summary>Takes the set of cars changed since the last call.</summary>
     public HashSet<CarKey> TakeDirty()
     {
@@ -147,6 +238,40 @@ public sealed class CarStateStore(TimeProvider time)
             var taken = _dirty;
             _dirty = [];
             return taken;
+        }
+    }
+
+    /// <summary>Everything the live page shows about a session; null when it is not live.</summary>
+    public SessionView? View(string sessionKey)
+    {
+        if (!_sessions.TryGetValue(sessionKey, out var session))
+        {
+            return null;
+        }
+
+        lock (session)
+        {
+            return new SessionView(
+                session.Key,
+                session.Info,
+                session.Cars.Values.OrderBy(c => c.Position == 0 ? 99 : c.Position).ThenBy(c => c.CarIndex).ToArray(),
+                session.Participants.Values.OrderBy(c => c.CarIndex).ToArray(),
+                session.Events.ToArray(),
+                session.Outline.Points());
+        }
+    }
+
+    /// <summary>A car's current and best lap traces.</summary>
+    public (LapTrace? Current, LapTrace? Best) Traces(CarKey key)
+    {
+        if (!_sessions.TryGetValue(key.SessionKey, out var session))
+        {
+            return (null, null);
+        }
+
+        lock (session)
+        {
+            return session.Traces.TryGetValue(key.CarIndex, out var trace) ? (trace.Current, trace.Best) : (null, null);
         }
     }
 
@@ -224,5 +349,9 @@ public sealed class CarStateStore(TimeProvider time)
         public int PlayerCarIndex { get; set; } = -1;
         public Dictionary<int, CarState> Cars { get; } = [];
         public Dictionary<int, CarSummary> Participants { get; } = [];
+        public SessionInfo Info { get; set; } = new();
+        public List<LiveEvent> Events { get; } = [];
+        public TrackOutline Outline { get; } = new();
+        public Dictionary<int, LapTraceRecorder> Traces { get; } = [];
     }
 }

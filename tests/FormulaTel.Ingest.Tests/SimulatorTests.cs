@@ -92,7 +92,7 @@ public class SimulatorTests
     }
 
     [Fact]
-    public async Task Sends_all_seven_packet_types_at_the_rate()
+    public async Task Sends_all_eight_packet_types_at_the_rate()
     {
         using var receiver = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         var port = ((IPEndPoint)receiver.Client.LocalEndPoint!).Port;
@@ -126,7 +126,7 @@ public class SimulatorTests
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => receiving);
 
-        Assert.Equal([0, 1, 2, 4, 6, 7, 10], ids.Keys.Order());
+        Assert.Equal([0, 1, 2, 3, 4, 6, 7, 10], ids.Keys.Order()); // 3: events (session start, fastest laps, overtakes)
         // The schedule, independent of how busy the machine is: each tick sends Motion, LapData, CarTelemetry and
         // CarStatus; Session and CarDamage go every 30th tick at 60 Hz (2 per second), Participants every 300th (each 5 s).
         var ticks = ids[6];
