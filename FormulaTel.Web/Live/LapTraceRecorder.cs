@@ -54,6 +54,9 @@ public sealed class LapTraceRecorder
         {
             Best = new LapTrace(lap, lapTimeMs, _current.ToArray());
         }
+
+        _current = [];
+        _currentLap = lap + 1;
     }
 
     /// <summary>Current lap time minus the best lap's time at the same distance (interpolated), ms.</summary>
