@@ -4,9 +4,11 @@ using Microsoft.AspNetCore.SignalR;
 namespace FormulaTel.Web.Live;
 
 /// <summary>
-/// Pushes changed cars to their SignalR groups and to in-process listeners (the Blazor pages), each car at most
-/// 60 times a second: the latest state wins, intermediate ones are skipped. Pushes as soon as a car is due, so
-/// an isolated update goes out at once rather than on the next tick.
+/// Pushes changed cars to the hub connections following them and to in-process listeners (the Blazor pages), each
+/// car at most 60 times a second: the latest state wins, intermediate ones are skipped. Pushes as soon as a car is
+/// due, so an isolated update goes out at once rather than on the next tick. Each connection is sent to on its own
+/// and never waited for: one that has not taken its last update is skipped and gets the latest state once it has,
+/// so a slow client never slows the others.
 /// </summary>
 public sealed partial class LiveCoalescer : BackgroundService
 {
@@ -20,12 +22,17 @@ public sealed partial class LiveCoalescer : BackgroundService
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Dictionary<CarKey, long> _lastSent = [];
     private readonly HashSet<CarKey> _pending = [];
+    private readonly LiveSubscriptions _subscriptions;
+    private readonly Dictionary<string, Task> _sending = [];
+    private readonly HashSet<(string Connection, CarKey Car)> _behind = [];
+    private long _skipped;
     private int _sentSessionsVersion = -1;
     private long _lastSessionsSent;
 
-    public LiveCoalescer(CarStateStore store, IHubContext<LiveHub> hub, TimeProvider time, ILogger<LiveCoalescer> logger)
+    public LiveCoalescer(CarStateStore store, IHubContext<LiveHub> hub, LiveSubscriptions subscriptions, TimeProvider time, ILogger<LiveCoalescer> logger)
     {
         _store = store;
+        _subscriptions = subscriptions;
         _hub = hub;
         _time = time;
         _logger = logger;
@@ -87,8 +94,29 @@ public sealed partial class LiveCoalescer : BackgroundService
             _lastSent[key] = now;
             if (_store.Get(key) is { } state)
             {
-                sends.Add(_hub.Clients.Group(key.Group).SendAsync(LiveHub.CarStateMethod, state));
+                foreach (var connection in _subscriptions.Of(key))
+                {
+                    Send(connection, key, state);
+                }
+
                 CarUpdated?.Invoke(state);
+            }
+        }
+
+        // Connections that were behind and have caught up get their cars' latest states.
+        foreach (var (connection, car) in _behind.ToArray())
+        {
+            if (IsFree(connection))
+            {
+                _behind.Remove((connection, car));
+                if (_store.Get(car) is { } state && _subscriptions.Of(car).Contains(connection))
+                {
+                    Send(connection, car, state);
+                }
+            }
+            else
+            {
+                nextDue = nextDue < MinInterval ? nextDue : MinInterval;
             }
         }
 
@@ -107,10 +135,39 @@ public sealed partial class LiveCoalescer : BackgroundService
             ForgetStale();
         }
 
-        // Sends to different groups run side by side; SignalR buffers per connection, so one slow client
-        // does not hold up the others.
         await Task.WhenAll(sends);
         return nextDue;
+    }
+
+    /// <summary>Updates skipped because a connection had not taken the previous one (it gets the latest later).</summary>
+    public long SkippedForSlowClients => Interlocked.Read(ref _skipped);
+
+    private bool IsFree(string connection)
+    {
+        if (_sending.TryGetValue(connection, out var task) && !task.IsCompleted)
+        {
+            return false;
+        }
+
+        _sending.Remove(connection);
+        return true;
+    }
+
+    private void Send(string connection, CarKey car, CarState state)
+    {
+        if (!IsFree(connection))
+        {
+            Interlocked.Increment(ref _skipped);
+            _behind.Add((connection, car));
+            return;
+        }
+
+        var task = _hub.Clients.Client(connection).SendAsync(LiveHub.CarStateMethod, state);
+        if (!task.IsCompleted)
+        {
+            _sending[connection] = task;
+            _ = task.ContinueWith(t => LogSendFailed(_logger, connection, t.Exception!), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
     }
 
     private void ForgetStale()
@@ -124,7 +181,15 @@ public sealed partial class LiveCoalescer : BackgroundService
         {
             _lastSent.Remove(key);
         }
+
+        foreach (var connection in _sending.Where(s => s.Value.IsCompleted).Select(s => s.Key).ToArray())
+        {
+            _sending.Remove(connection);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A live update to connection {Connection} failed")]
+    private static partial void LogSendFailed(ILogger logger, string connection, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Pushing live updates failed; continuing")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception);

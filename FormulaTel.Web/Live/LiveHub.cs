@@ -7,7 +7,7 @@ namespace FormulaTel.Web.Live;
 /// "CarState" (a <see cref="CarState"/>) for each subscribed car at most 60 times a second, and "Sessions"
 /// (the session list) whenever it changes.
 /// </summary>
-public sealed class LiveHub(CarStateStore store) : Hub
+public sealed class LiveHub(CarStateStore store, LiveSubscriptions subscriptions) : Hub
 {
     public const string Path = "/hubs/live";
     public const string CarStateMethod = "CarState";
@@ -20,11 +20,17 @@ public sealed class LiveHub(CarStateStore store) : Hub
         await base.OnConnectedAsync();
     }
 
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        subscriptions.RemoveConnection(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
+
     /// <summary>Live sessions, most recently started first.</summary>
     public IReadOnlyList<SessionSummary> GetSessions() => store.Sessions();
 
     /// <summary>Starts the car's updates; returns its current state, if any.</summary>
-    public async Task<CarState?> Subscribe(string sessionKey, int carIndex)
+    public CarState? Subscribe(string sessionKey, int carIndex)
     {
         if (string.IsNullOrEmpty(sessionKey) || carIndex is < 0 or > 63)
         {
@@ -32,10 +38,10 @@ public sealed class LiveHub(CarStateStore store) : Hub
         }
 
         var key = new CarKey(sessionKey, carIndex);
-        await Groups.AddToGroupAsync(Context.ConnectionId, key.Group);
+        subscriptions.Add(Context.ConnectionId, key);
         return store.Get(key);
     }
 
-    public Task Unsubscribe(string sessionKey, int carIndex) =>
-        Groups.RemoveFromGroupAsync(Context.ConnectionId, new CarKey(sessionKey, carIndex).Group);
+    public void Unsubscribe(string sessionKey, int carIndex) =>
+        subscriptions.Remove(Context.ConnectionId, new CarKey(sessionKey, carIndex));
 }

@@ -126,11 +126,7 @@ public sealed record LapTrace(uint LapNumber, uint LapTimeMs, IReadOnlyList<Trac
 public readonly record struct MapPoint(float X, float Z);
 
 /// <summary>Identifies one car of one session.</summary>
-public readonly record struct CarKey(string SessionKey, int CarIndex)
-{
-    /// <summary>The SignalR group a car's updates go to.</summary>
-    public string Group => $"car:{SessionKey}:{CarIndex}";
-}
+public readonly record struct CarKey(string SessionKey, int CarIndex);
 
 public static class SessionKeys
 {

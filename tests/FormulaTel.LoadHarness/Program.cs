@@ -7,7 +7,7 @@ using FormulaTel.Ingest.Simulation;
 using FormulaTel.Web.Live;
 using Microsoft.AspNetCore.SignalR.Client;
 
-// FormulaTel load harness.   dotnet run -c Release --project tests/FormulaTel.LoadHarness -- [SECONDS]   |   -- kafka [FRAMES]
+// FormulaTel load harness.   dotnet run -c Release --project tests/FormulaTel.LoadHarness -- [SECONDS]   |   -- kafka [FRAMES]   |   -- clients [N] [SECONDS]
 // Default mode: starts the AppHost (embedded stack, already built) the way a newcomer does, then
 //  1. times `dotnet run` to the first moving gauge (two different speeds of the default car on the live hub),
 //  2. sends its own 22-car F1 23 session at 60 Hz to ingest and measures datagram → SignalR latency per car state,
@@ -19,39 +19,31 @@ if (args is ["kafka", ..])
     return;
 }
 
-var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 30;
-var root = FindRoot();
 var hubUrl = new Uri("http://localhost:5180" + LiveHub.Path);
-
-Console.WriteLine($"Starting the AppHost (dotnet run --project FormulaTel.AppHost --no-build) in {root}");
-var started = Stopwatch.StartNew();
-using var appHost = Process.Start(new ProcessStartInfo("dotnet", "run --project FormulaTel.AppHost --no-build")
+if (args is ["clients", ..])
 {
-    WorkingDirectory = root,
-    RedirectStandardOutput = true,
-    RedirectStandardError = true,
-    Environment = { ["FORMULATEL_STACK"] = "embedded" },
-})!;
-appHost.OutputDataReceived += (_, _) => { };
-appHost.ErrorDataReceived += (_, _) => { };
-appHost.BeginOutputReadLine();
-appHost.BeginErrorReadLine();
+    var count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50;
+    using var host = StartAppHost();
+    try
+    {
+        await LiveClients.RunAsync(hubUrl, count, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 30, () => ServiceMemory().Where(s => s.Name == "web").Select(s => s.Pid).FirstOrDefault());
+    }
+    finally
+    {
+        await StopAppHost(host);
+    }
+
+    return;
+}
+
+var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 30;
+var started = Stopwatch.StartNew();
+using var appHost = StartAppHost();
 
 try
 {
     var connection = new HubConnectionBuilder().WithUrl(hubUrl).WithAutomaticReconnect().Build();
-    while (true)
-    {
-        try
-        {
-            await connection.StartAsync();
-            break;
-        }
-        catch (HttpRequestException) when (started.Elapsed < TimeSpan.FromMinutes(3))
-        {
-            await Task.Delay(100);
-        }
-    }
+    await Stats.StartWhenUpAsync(connection, TimeSpan.FromMinutes(3));
 
     // 1. First moving gauge: the default car's speed changing.
     var speeds = Channel<float>();
@@ -120,7 +112,7 @@ try
 
         if (clock.Elapsed >= nextSample)
         {
-            foreach (var (name, kb) in ServiceMemory())
+            foreach (var (name, kb, _) in ServiceMemory())
             {
                 (rss.TryGetValue(name, out var list) ? list : rss[name] = []).Add(kb / 1024.0);
             }
@@ -134,7 +126,7 @@ try
     await Task.Delay(500);
     var sorted = latencies.Order().ToArray();
     Console.WriteLine($"datagram → SignalR latency over {sorted.Length} car states ({tick} ticks × 22 cars sent):");
-    Console.WriteLine($"  p50 {Percentile(sorted, 0.50):0.0} ms (target < 16), p90 {Percentile(sorted, 0.90):0.0} ms, p99 {Percentile(sorted, 0.99):0.0} ms (target < 33), max {sorted.LastOrDefault():0.0} ms");
+    Console.WriteLine($"  p50 {Stats.Percentile(sorted, 0.50):0.0} ms (target < 16), p90 {Stats.Percentile(sorted, 0.90):0.0} ms, p99 {Stats.Percentile(sorted, 0.99):0.0} ms (target < 33), max {sorted.LastOrDefault():0.0} ms");
     Console.WriteLine("resident memory (MB) while running, steady = median of the last half of the samples:");
     foreach (var (name, samples) in rss.OrderBy(r => r.Key))
     {
@@ -145,6 +137,29 @@ try
     await connection.DisposeAsync();
 }
 finally
+{
+    await StopAppHost(appHost);
+}
+
+static Process StartAppHost()
+{
+    var root = FindRoot();
+    Console.WriteLine($"Starting the AppHost (dotnet run --project FormulaTel.AppHost --no-build) in {root}");
+    var appHost = Process.Start(new ProcessStartInfo("dotnet", "run --project FormulaTel.AppHost --no-build")
+    {
+        WorkingDirectory = root,
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+        Environment = { ["FORMULATEL_STACK"] = "embedded" },
+    })!;
+    appHost.OutputDataReceived += (_, _) => { };
+    appHost.ErrorDataReceived += (_, _) => { };
+    appHost.BeginOutputReadLine();
+    appHost.BeginErrorReadLine();
+    return appHost;
+}
+
+static async Task StopAppHost(Process appHost)
 {
     // SIGTERM to the AppHost itself (a child of `dotnet run`) lets it stop its resources; SIGINT would not. Wait for
     // it to finish: it logs while stopping, and exiting first would close the pipe it writes to.
@@ -166,11 +181,9 @@ finally
     }
 }
 
-static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[(int)Math.Min(sorted.Length - 1, Math.Ceiling(p * sorted.Length) - 1)];
-
 static System.Threading.Channels.Channel<T> Channel<T>() => System.Threading.Channels.Channel.CreateUnbounded<T>();
 
-static IEnumerable<(string Name, long Kb)> ServiceMemory()
+static IEnumerable<(string Name, long Kb, int Pid)> ServiceMemory()
 {
     foreach (var dir in Directory.EnumerateDirectories("/proc"))
     {
@@ -198,7 +211,7 @@ static IEnumerable<(string Name, long Kb)> ServiceMemory()
         var line = status.Split('\n').FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         if (name is not null && line is not null)
         {
-            yield return (name, long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture));
+            yield return (name, long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture), int.Parse(Path.GetFileName(dir), CultureInfo.InvariantCulture));
         }
     }
 }

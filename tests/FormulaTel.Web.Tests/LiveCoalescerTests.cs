@@ -15,7 +15,7 @@ public class LiveCoalescerTests
     {
         var services = new ServiceCollection().AddLogging().AddSignalR().Services.BuildServiceProvider();
         var store = new CarStateStore(_time);
-        var coalescer = new LiveCoalescer(store, services.GetRequiredService<IHubContext<LiveHub>>(), _time, NullLogger<LiveCoalescer>.Instance);
+        var coalescer = new LiveCoalescer(store, services.GetRequiredService<IHubContext<LiveHub>>(), new LiveSubscriptions(), _time, NullLogger<LiveCoalescer>.Instance);
         var sent = new List<CarState>();
         coalescer.CarUpdated += sent.Add;
         return (store, coalescer, sent);
@@ -69,5 +69,89 @@ public class LiveCoalescerTests
         await coalescer.FlushAsync();
         Assert.Single(announced);
         Assert.Equal("Spa", announced[0].Single().Track);
+    }
+
+    [Fact]
+    public async Task A_client_that_has_not_taken_its_last_update_is_skipped_not_waited_for_and_then_gets_the_latest()
+    {
+        var store = new CarStateStore(_time);
+        var hub = new RecordingHubContext();
+        var subscriptions = new LiveSubscriptions();
+        var coalescer = new LiveCoalescer(store, hub, subscriptions, _time, NullLogger<LiveCoalescer>.Instance);
+        var car = new CarKey(SessionKeys.For("rig", 1), 0);
+        subscriptions.Add("slow", car);
+        subscriptions.Add("fast", car);
+        hub.Stall("slow");
+
+        for (var speed = 100; speed < 110; speed++)
+        {
+            store.Apply(Frames.Telemetry("rig", 1, 0, speed));
+            var flush = coalescer.FlushAsync();
+            Assert.True(flush.IsCompleted, "a stalled client must not hold up the flush");
+            await flush;
+            _time.Advance(LiveCoalescer.MinInterval);
+        }
+
+        Assert.Equal(Enumerable.Range(100, 10).Select(s => (float)s), hub.Sent("fast").Select(s => s.SpeedKph));
+        Assert.Equal([100f], hub.Sent("slow").Select(s => s.SpeedKph)); // only the one it is stuck on
+        Assert.Equal(9, coalescer.SkippedForSlowClients);
+
+        // Once it takes that one, it gets the latest state, not the nine it missed.
+        hub.Release("slow");
+        await coalescer.FlushAsync();
+        Assert.Equal([100f, 109f], hub.Sent("slow").Select(s => s.SpeedKph));
+    }
+
+    /// <summary>An IHubContext whose connections take sends at once, or stall until released.</summary>
+    private sealed class RecordingHubContext : IHubContext<LiveHub>, IHubClients
+    {
+        private readonly Dictionary<string, List<CarState>> _sent = [];
+        private readonly Dictionary<string, TaskCompletionSource> _stalled = [];
+
+        public IHubClients Clients => this;
+
+        public IGroupManager Groups => throw new NotSupportedException();
+
+        public List<CarState> Sent(string connection) => _sent.GetValueOrDefault(connection) ?? [];
+
+        public void Stall(string connection) => _stalled[connection] = new TaskCompletionSource();
+
+        public void Release(string connection)
+        {
+            _stalled.Remove(connection, out var stalled);
+            stalled!.SetResult();
+        }
+
+        public IClientProxy Client(string connectionId) => new Proxy(this, connectionId);
+
+        public IClientProxy All => throw new NotSupportedException();
+
+        public IClientProxy AllExcept(IReadOnlyList<string> excludedConnectionIds) => throw new NotSupportedException();
+
+        IClientProxy IHubClients<IClientProxy>.Clients(IReadOnlyList<string> connectionIds) => throw new NotSupportedException();
+
+        public IClientProxy Group(string groupName) => new Proxy(this, null);
+
+        public IClientProxy GroupExcept(string groupName, IReadOnlyList<string> excludedConnectionIds) => throw new NotSupportedException();
+
+        IClientProxy IHubClients<IClientProxy>.Groups(IReadOnlyList<string> groupNames) => throw new NotSupportedException();
+
+        public IClientProxy User(string userId) => throw new NotSupportedException();
+
+        public IClientProxy Users(IReadOnlyList<string> userIds) => throw new NotSupportedException();
+
+        private sealed class Proxy(RecordingHubContext context, string? connection) : IClientProxy
+        {
+            public Task SendCoreAsync(string method, object?[] args, CancellationToken cancellationToken = default)
+            {
+                if (connection is null || args is not [CarState state])
+                {
+                    return Task.CompletedTask; // session lists to the group
+                }
+
+                (context._sent.TryGetValue(connection, out var list) ? list : context._sent[connection] = []).Add(state);
+                return context._stalled.TryGetValue(connection, out var stalled) ? stalled.Task : Task.CompletedTask;
+            }
+        }
     }
 }
