@@ -6,6 +6,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
+if (args is ["k8s", ..])
+{
+    // Not the app: the Kubernetes tree generated from the full stack's manifest (README: Kubernetes).
+    Environment.ExitCode = await FormulaTel.AppHost.Kubernetes.KubernetesCommand.RunAsync(args[1..]);
+    return;
+}
+
 var builder = DistributedApplication.CreateBuilder(args);
 var stack = StackSelection.Choose(builder.Configuration, builder.ExecutionContext.IsPublishMode, new ContainerRuntimeProbe(builder.Configuration));
 builder.AddFormulaTel(stack);

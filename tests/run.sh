@@ -17,6 +17,16 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+# Debian's kubectl (kubernetes-client) renders deploy/k8s in the tests, whatever kubectl the machine has: unpacked
+# beside the build, not installed, so it never clashes with another kubectl.
+kubectl_dir=artifacts/tools/kubernetes-client
+if [ ! -x "$kubectl_dir/usr/bin/kubectl" ]; then
+  log "Unpacking Debian's kubernetes-client (kubectl kustomize for the Kubernetes tests)"
+  mkdir -p artifacts/tools
+  (cd artifacts/tools && { apt-get download kubernetes-client >/dev/null 2>&1 || { as_root apt-get update -qq && apt-get download kubernetes-client >/dev/null; }; } && dpkg -x kubernetes-client_*.deb kubernetes-client)
+fi
+export FORMULATEL_KUBECTL="$PWD/$kubectl_dir/usr/bin/kubectl"
+
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "error: the .NET SDK (see global.json) is not installed" >&2
   exit 2

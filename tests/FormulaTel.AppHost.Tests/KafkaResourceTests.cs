@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using FormulaTel.AppHost.Kafka;
 using FormulaTel.Testing;
@@ -38,21 +37,7 @@ public class KafkaResourceTests
     [Fact]
     public async Task The_manifest_carries_kafka_and_rpc_s_connection_string()
     {
-        var output = Path.Combine(Path.GetTempPath(), $"formulatel-manifest-{Guid.NewGuid():N}.json");
-        var appHost = Path.Combine(AppContext.BaseDirectory, "FormulaTel.AppHost.dll");
-        using var process = Process.Start(new ProcessStartInfo("dotnet", ["exec", appHost, "--publisher", "manifest", "--output-path", output])
-        {
-            WorkingDirectory = Path.Combine(Fixtures.RepositoryRoot, "FormulaTel.AppHost"),
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await Eventually.Within(process.WaitForExitAsync().ContinueWith(_ => true, TaskScheduler.Default), "the manifest publisher", TimeSpan.FromMinutes(2));
-        Assert.True(process.ExitCode == 0, await stdout + await stderr);
-
-        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(output));
-        File.Delete(output);
+        using var manifest = await AppHostProcess.ManifestAsync();
         var resources = manifest.RootElement.GetProperty("resources");
         var kafka = resources.GetProperty("kafka");
         Assert.Equal("docker.io/confluentinc/confluent-local:8.0.0", kafka.GetProperty("image").GetString());

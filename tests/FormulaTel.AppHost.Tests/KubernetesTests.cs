@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Text.Json;
+using FormulaTel.AppHost.Kubernetes;
+using FormulaTel.Testing;
+using k8s;
+using k8s.Models;
+
+namespace FormulaTel.AppHost.Tests;
+
+/// <summary>
+/// From the AppHost model to Kubernetes: the manifest publish mode writes, the kustomize tree generated from it (and
+/// committed), rendered by kubectl, read strictly into the Kubernetes models, and checked for consistency.
+/// </summary>
+public sealed class KubernetesTests
+{
+    private static string Tree => Path.Combine(Fixtures.RepositoryRoot, "deploy", "k8s");
+
+    [Fact]
+    public async Task The_manifest_declares_every_resource_binding_and_environment_entry_of_the_full_stack()
+    {
+        string[] otlp = ["ASPNETCORE_FORWARDEDHEADERS_ENABLED", "DOTNET_GCgen0size", "HTTP_PORTS", "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY", "OTEL_EXPORTER_OTLP_ENDPOINT"];
+        string[] findsRpc = ["RPC_GRPC", "RPC_HTTP", "RPC_HTTPS", "services__rpc__grpc__0", "services__rpc__http__0", "services__rpc__https__0"];
+        var expected = new Dictionary<string, (string Type, string[] Bindings, string[] Env)>
+        {
+            ["rpc"] = ("project.v0", ["grpc", "http", "https"], [.. otlp, "ConnectionStrings__kafka", "GRPC_PORT"]),
+            ["ingest"] = ("project.v0", ["http", "https", "udp"], [.. otlp, .. findsRpc, "Ingest__UdpPort"]),
+            ["web"] = ("project.v0", ["http", "https"], [.. otlp, .. findsRpc, "ConnectionStrings__kafka"]),
+            ["kafka"] = ("container.v0", ["internal", "tcp"], ["KAFKA_ADVERTISED_LISTENERS", "KAFKA_LISTENERS", "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "KAFKA_LOG_DIRS"]),
+            ["otelcollector"] = ("container.v0", ["grpc", "health", "http"], ["ASPIRE_API_KEY", "ASPIRE_ENDPOINT", "PROMETHEUS_ENDPOINT"]),
+            ["prometheus"] = ("container.v0", ["http"], []),
+            ["grafana"] = ("container.v0", ["http"], ["GF_AUTH_ANONYMOUS_ENABLED", "GF_AUTH_ANONYMOUS_ORG_ROLE", "GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH", "GF_SECURITY_ADMIN_PASSWORD", "PROMETHEUS_ENDPOINT"]),
+            ["grafana-admin-password"] = ("parameter.v0", [], []),
+        };
+
+        using var manifest = await AppHostProcess.ManifestAsync();
+        var resources = manifest.RootElement.GetProperty("resources").EnumerateObject().ToDictionary(r => r.Name, r => r.Value);
+        Assert.Equal(expected.Keys.Order(), resources.Keys.Order());
+        foreach (var (name, (type, bindings, env)) in expected)
+        {
+            var resource = resources[name];
+            Assert.Equal(type, resource.GetProperty("type").GetString());
+            Assert.Equal(bindings.Order(), resource.TryGetProperty("bindings", out var b) ? b.EnumerateObject().Select(p => p.Name).Order() : []);
+            Assert.Equal(env.Order(), resource.TryGetProperty("env", out var e) ? e.EnumerateObject().Select(p => p.Name).Order() : []);
+        }
+
+        // The values that wire the stack together.
+        string Env(string resource, string name) => resources[resource].GetProperty("env").GetProperty(name).GetString()!;
+        Assert.Equal("{kafka.connectionString}", Env("rpc", "ConnectionStrings__kafka"));
+        Assert.Equal("{rpc.bindings.grpc.url}", Env("web", "services__rpc__grpc__0"));
+        Assert.Equal("{otelcollector.bindings.grpc.url}", Env("ingest", "OTEL_EXPORTER_OTLP_ENDPOINT"));
+        Assert.Equal("{prometheus.bindings.http.url}", Env("otelcollector", "PROMETHEUS_ENDPOINT"));
+        Assert.Equal("{grafana-admin-password.value}", Env("grafana", "GF_SECURITY_ADMIN_PASSWORD"));
+        Assert.Equal("20777", Env("ingest", "Ingest__UdpPort"));
+        Assert.Equal(20777, resources["ingest"].GetProperty("bindings").GetProperty("udp").GetProperty("targetPort").GetInt32());
+        Assert.True(resources["grafana-admin-password"].GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
+    }
+
+    [Fact]
+    public async Task The_committed_tree_is_exactly_what_the_generator_writes()
+    {
+        var fresh = Directory.CreateTempSubdirectory("formulatel-k8s-").FullName;
+        try
+        {
+            await AppHostProcess.RunAsync("k8s", "--output", fresh);
+            static Dictionary<string, string> Files(string root) => Directory.GetFiles(root, "*", SearchOption.AllDirectories)
+                .ToDictionary(f => Path.GetRelativePath(root, f).Replace('\\', '/'), File.ReadAllText);
+            var committed = Files(Tree);
+            var generated = Files(fresh);
+            Assert.Equal(generated.Keys.Order(), committed.Keys.Order());
+            foreach (var (path, text) in generated)
+            {
+                Assert.True(text == committed[path], $"deploy/k8s/{path} differs from what the generator writes: run `dotnet run --project FormulaTel.AppHost -- k8s` and commit");
+            }
+        }
+        finally
+        {
+            Directory.Delete(fresh, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_generator_explains_its_options()
+    {
+        Assert.Contains("--registry HOST", await AppHostProcess.RunAsync("k8s", "--help"));
+    }
+
+    /// <summary>Debian's kubernetes-client (tests/run.sh unpacks it and sets FORMULATEL_KUBECTL), else kubectl on the PATH.</summary>
+    private static string Kubectl => Environment.GetEnvironmentVariable("FORMULATEL_KUBECTL") is { Length: > 0 } path ? path : "kubectl";
+
+    private static async Task<List<IKubernetesObject>> RenderAsync()
+    {
+        using var kubectl = Process.Start(new ProcessStartInfo(Kubectl, ["kustomize", Tree]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var rendered = kubectl.StandardOutput.ReadToEndAsync();
+        var errors = kubectl.StandardError.ReadToEndAsync();
+        await kubectl.WaitForExitAsync();
+        Assert.True(kubectl.ExitCode == 0, await errors);
+        // Strict: a field the Kubernetes models do not know fails the test.
+        return [.. KubernetesYaml.LoadAllFromString(await rendered, strict: true).Cast<IKubernetesObject>()];
+    }
+
+    [Fact]
+    public async Task Kubectl_renders_the_tree_into_objects_the_kubernetes_models_read_strictly()
+    {
+        var objects = await RenderAsync();
+        var kinds = objects.GroupBy(o => o.Kind).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["ConfigMap"] = 4, ["Deployment"] = 7, ["Namespace"] = 1, ["PersistentVolumeClaim"] = 1, ["Service"] = 9, ["StatefulSet"] = 1 }, kinds);
+
+        var kafka = Assert.IsType<V1StatefulSet>(Assert.Single(objects, o => o.Kind == "StatefulSet"));
+        Assert.Equal("formulatel-kafka-data", Assert.Single(kafka.Spec.VolumeClaimTemplates).Metadata.Name);
+
+        var ingest = objects.OfType<V1Service>().Single(s => s.Metadata.Name == "ingest");
+        Assert.Equal(("NodePort", "Local"), (ingest.Spec.Type, ingest.Spec.ExternalTrafficPolicy));
+        Assert.Equal(("UDP", 20777, 30777), (ingest.Spec.Ports[0].Protocol, ingest.Spec.Ports[0].Port, ingest.Spec.Ports[0].NodePort));
+
+        // Probes from /health and /alive; requests and limits; OTLP to the collector.
+        var deployments = objects.OfType<V1Deployment>().ToDictionary(d => d.Metadata.Name);
+        foreach (var project in new[] { "rpc", "web", "ingest" })
+        {
+            var container = deployments[project].Spec.Template.Spec.Containers.Single();
+            Assert.Equal(("/health", "/alive"), (container.ReadinessProbe.HttpGet.Path, container.LivenessProbe.HttpGet.Path));
+            Assert.True(container.Resources.Requests.ContainsKey("memory") && container.Resources.Limits.ContainsKey("memory"), project);
+            Assert.Equal("http://otelcollector:4317", container.Env.Single(e => e.Name == "OTEL_EXPORTER_OTLP_ENDPOINT").Value);
+        }
+
+        Assert.Equal("kafka:9092", deployments["rpc"].Spec.Template.Spec.Containers[0].Env.Single(e => e.Name == "ConnectionStrings__kafka").Value);
+        Assert.Equal("0x400000", deployments["rpc"].Spec.Template.Spec.Containers[0].Env.Single(e => e.Name == "DOTNET_GCgen0size").Value); // a string, not 4194304
+        var password = deployments["grafana"].Spec.Template.Spec.Containers[0].Env.Single(e => e.Name == "GF_SECURITY_ADMIN_PASSWORD");
+        Assert.Equal((KustomizeGenerator.SecretName, "grafana-admin-password"), (password.ValueFrom.SecretKeyRef.Name, password.ValueFrom.SecretKeyRef.Key));
+        Assert.All(objects.Where(o => o.Kind != "Namespace"), o => Assert.Equal(KustomizeGenerator.Namespace, ((IMetadata<V1ObjectMeta>)o).Metadata.NamespaceProperty));
+    }
+
+    [Fact]
+    public async Task Names_selectors_ports_and_references_agree_across_objects()
+    {
+        var objects = await RenderAsync();
+        var pods = objects.OfType<V1Deployment>().Select(d => (d.Metadata.Name, d.Spec.Selector.MatchLabels, d.Spec.Template, Claims: new List<V1PersistentVolumeClaim>()))
+            .Concat(objects.OfType<V1StatefulSet>().Select(s => (s.Metadata.Name, s.Spec.Selector.MatchLabels, s.Spec.Template, Claims: s.Spec.VolumeClaimTemplates.ToList())))
+            .ToList();
+        var services = objects.OfType<V1Service>().ToList();
+        var configMaps = objects.OfType<V1ConfigMap>().ToDictionary(c => c.Metadata.Name);
+        var claims = objects.OfType<V1PersistentVolumeClaim>().Select(c => c.Metadata.Name).ToHashSet();
+
+        foreach (var (name, selector, template, templateClaims) in pods)
+        {
+            Assert.All(selector, l => Assert.Equal(l.Value, template.Metadata.Labels[l.Key]));
+            var volumes = template.Spec.Volumes?.ToDictionary(v => v.Name) ?? [];
+            foreach (var volume in volumes.Values)
+            {
+                if (volume.ConfigMap is { } cm)
+                {
+                    Assert.True(configMaps.ContainsKey(cm.Name), $"{name}: ConfigMap {cm.Name}");
+                    Assert.All(cm.Items ?? [], item => Assert.True(configMaps[cm.Name].Data.ContainsKey(item.Key), $"{name}: {cm.Name} has no key {item.Key}"));
+                }
+
+                if (volume.PersistentVolumeClaim is { } pvc)
+                {
+                    Assert.Contains(pvc.ClaimName, claims);
+                }
+            }
+
+            foreach (var container in template.Spec.Containers)
+            {
+                var portNames = container.Ports?.Select(p => p.Name).ToHashSet() ?? [];
+                Assert.All(container.VolumeMounts ?? [], m => Assert.True(volumes.ContainsKey(m.Name) || templateClaims.Any(c => c.Metadata.Name == m.Name), $"{name}: mount {m.Name}"));
+                foreach (var probe in new[] { container.ReadinessProbe, container.LivenessProbe }.Where(p => p is not null))
+                {
+                    var port = probe!.HttpGet?.Port.Value ?? probe.TcpSocket?.Port.Value;
+                    Assert.True(port is not null && portNames.Contains(port), $"{name}: probe port {port}");
+                }
+
+                foreach (var env in container.Env ?? [])
+                {
+                    if (env.ValueFrom?.SecretKeyRef is { } secret)
+                    {
+                        Assert.Equal(KustomizeGenerator.SecretName, secret.Name); // the one Secret users create (README)
+                    }
+
+                    // Every in-cluster URL names a Service that has that port.
+                    if (Uri.TryCreate(env.Value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" && !url.IsLoopback)
+                    {
+                        Assert.True(services.Any(s => s.Metadata.Name == url.Host && s.Spec.Ports.Any(p => p.Port == url.Port)), $"{name}: {env.Name}={env.Value} has no Service");
+                    }
+                }
+            }
+        }
+
+        // Every Service selects a workload and targets one of its container ports, by name and protocol.
+        foreach (var service in services)
+        {
+            var workload = pods.SingleOrDefault(p => service.Spec.Selector.All(l => p.Template.Metadata.Labels.TryGetValue(l.Key, out var v) && v == l.Value));
+            Assert.True(workload.Name is not null, $"Service {service.Metadata.Name} selects no workload");
+            foreach (var port in service.Spec.Ports)
+            {
+                Assert.Contains(workload.Template.Spec.Containers.SelectMany(c => c.Ports), p => p.Name == port.TargetPort.Value && p.Protocol == port.Protocol);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task The_tree_references_the_images_the_projects_build()
+    {
+        var deployments = (await RenderAsync()).OfType<V1Deployment>().ToDictionary(d => d.Metadata.Name);
+        foreach (var project in new[] { "Ingest", "Rpc", "Web" })
+        {
+            using var msbuild = Process.Start(new ProcessStartInfo("dotnet", ["msbuild", Path.Combine(Fixtures.RepositoryRoot, $"FormulaTel.{project}", $"FormulaTel.{project}.csproj"),
+                "-getProperty:ContainerRegistry", "-getProperty:ContainerRepository", "-getProperty:ContainerImageTag"]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var output = await msbuild.StandardOutput.ReadToEndAsync();
+            await msbuild.WaitForExitAsync();
+            Assert.True(msbuild.ExitCode == 0, output);
+            var properties = JsonDocument.Parse(output).RootElement.GetProperty("Properties");
+            string Property(string name) => properties.GetProperty(name).GetString()!;
+            var image = $"{Property("ContainerRegistry")}/{Property("ContainerRepository")}:{Property("ContainerImageTag")}";
+            Assert.Equal(image, deployments[project.ToLowerInvariant()].Spec.Template.Spec.Containers.Single().Image);
+        }
+    }
+}
