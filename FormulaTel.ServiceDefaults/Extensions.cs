@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -19,12 +20,16 @@ public static class ServiceDefaultsExtensions
     public const string HealthEndpointPath = "/health";
     public const string AlivenessEndpointPath = "/alive";
     public const string MetricsEndpointPath = "/metrics";
+    public const string PrometheusEndpointKey = "Metrics:PrometheusEndpoint";
+
+    /// <summary>rpc's telemetry-as-metrics meter (FormulaTel.Rpc's SpecMetrics).</summary>
+    public const string TelemetryMeterName = "FormulaTel.Telemetry";
 
     /// <summary>Framework meters the dashboards use beyond what the instrumentation packages add.</summary>
     public static readonly string[] FrameworkMeters = ["Microsoft.AspNetCore.Http.Connections", "Microsoft.AspNetCore.SignalR"];
 
     /// <summary>Meters whose instruments every service exports, in addition to the framework's own.</summary>
-    public static readonly string[] FormulaTelMeters = ["FormulaTel.Ingest", "FormulaTel.Rpc", "FormulaTel.Telemetry", "FormulaTel.Web", FormulaTel.ServiceDefaults.Kafka.KafkaStatistics.MeterName];
+    public static readonly string[] FormulaTelMeters = ["FormulaTel.Ingest", "FormulaTel.Rpc", TelemetryMeterName, "FormulaTel.Web", FormulaTel.ServiceDefaults.Kafka.KafkaStatistics.MeterName];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -55,9 +60,7 @@ public static class ServiceDefaultsExtensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter(FormulaTelMeters)
-                .AddMeter(FrameworkMeters)
-                // A Prometheus scrape endpoint beside OTLP: for Prometheus without an OTLP receiver, and for tests.
-                .AddPrometheusExporter())
+                .AddMeter(FrameworkMeters))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName, FormulaTel.ServiceDefaults.Kafka.KafkaTracing.ActivitySourceName)
                 // Health probes would drown the traces that matter.
@@ -73,6 +76,13 @@ public static class ServiceDefaultsExtensions
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }
 
+        // A Prometheus scrape endpoint beside OTLP, on request (Metrics:PrometheusEndpoint=true): for a Prometheus
+        // without an OTLP receiver, and for the dashboard tests. Off by default: a second exporter costs memory.
+        if (builder.Configuration.GetValue<bool>(PrometheusEndpointKey))
+        {
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
+        }
+
         return builder;
     }
 
@@ -83,12 +93,15 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>/health: every check must pass (readiness); /alive: only the "live" ones (liveness); /metrics: Prometheus.</summary>
+    /// <summary>/health: every check must pass (readiness); /alive: only the "live" ones (liveness); /metrics when enabled.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks(HealthEndpointPath);
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
-        app.MapPrometheusScrapingEndpoint(MetricsEndpointPath);
+        if (app.Configuration.GetValue<bool>(PrometheusEndpointKey))
+        {
+            app.MapPrometheusScrapingEndpoint(MetricsEndpointPath);
+        }
         return app;
     }
 }

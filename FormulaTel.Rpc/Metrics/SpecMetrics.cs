@@ -39,7 +39,7 @@ public enum SpecMetricsCars
 /// </summary>
 public sealed class SpecMetrics
 {
-    public const string MeterName = "FormulaTel.Telemetry";
+    public const string MeterName = ServiceDefaultsExtensions.TelemetryMeterName;
     private static readonly string[] WheelNames = ["rear_left", "rear_right", "front_left", "front_right"];
 
     private readonly ConcurrentDictionary<(string Source, ulong Session, uint Car), CarEntry> _cars = new();
@@ -190,7 +190,7 @@ public sealed class SpecMetrics
             }
 
             var value = leaf.Path[^1].Accessor.GetValue(message);
-            var attributes = Attributes(key, car);
+            var (attributes, wheelAttributes) = Tags(key, car);
             if (leaf.IsWheels)
             {
                 if (value is not IMessage wheels)
@@ -201,10 +201,7 @@ public sealed class SpecMetrics
                 var fields = wheels.Descriptor.Fields.InFieldNumberOrder();
                 for (var w = 0; w < fields.Count; w++)
                 {
-                    var withWheel = new KeyValuePair<string, object?>[attributes.Length + 1];
-                    attributes.CopyTo(withWheel, 0);
-                    withWheel[^1] = new("wheel", WheelNames[w]);
-                    yield return new Measurement<double>(Convert.ToDouble(fields[w].Accessor.GetValue(wheels), CultureInfo.InvariantCulture), withWheel);
+                    yield return new Measurement<double>(Convert.ToDouble(fields[w].Accessor.GetValue(wheels), CultureInfo.InvariantCulture), wheelAttributes[w]);
                 }
             }
             else
@@ -214,16 +211,33 @@ public sealed class SpecMetrics
         }
     }
 
-    private KeyValuePair<string, object?>[] Attributes((string Source, ulong Session, uint Car) key, CarEntry car) =>
-    [
-        new("game", car.Game),
-        new("source", key.Source),
-        new("session", key.Session.ToString(CultureInfo.InvariantCulture)),
-        new("car", ((int)key.Car).ToString(CultureInfo.InvariantCulture)),
-        new("driver", car.Driver ?? ""),
-        new("team", car.Team ?? ""),
-        new("track", _tracks.GetValueOrDefault((key.Source, key.Session), "")),
-    ];
+    /// <summary>
+    /// A car's attributes (and with each wheel), built once and kept until its driver, team or track changes:
+    /// collection reads every car for every instrument, and fresh arrays each time showed up as GC pauses.
+    /// </summary>
+    private (KeyValuePair<string, object?>[] Car, KeyValuePair<string, object?>[][] Wheels) Tags((string Source, ulong Session, uint Car) key, CarEntry car)
+    {
+        var track = _tracks.GetValueOrDefault((key.Source, key.Session), "");
+        var cached = car.Tags;
+        if (cached.Car is not null && ReferenceEquals(cached.Driver, car.Driver) && ReferenceEquals(cached.Team, car.Team) && ReferenceEquals(cached.Track, track))
+        {
+            return (cached.Car, cached.Wheels);
+        }
+
+        KeyValuePair<string, object?>[] attributes =
+        [
+            new("game", car.Game),
+            new("source", key.Source),
+            new("session", key.Session.ToString(CultureInfo.InvariantCulture)),
+            new("car", ((int)key.Car).ToString(CultureInfo.InvariantCulture)),
+            new("driver", car.Driver ?? ""),
+            new("team", car.Team ?? ""),
+            new("track", track),
+        ];
+        var wheels = WheelNames.Select(w => (KeyValuePair<string, object?>[])[.. attributes, new("wheel", w)]).ToArray();
+        car.Tags = (attributes, wheels, car.Driver, car.Team, track);
+        return (attributes, wheels);
+    }
 
     /// <summary>The numeric leaves of a message: (path from the payload, unit, cumulative, is a Wheels).</summary>
     private static IEnumerable<Leaf> Leaves(MessageDescriptor message, List<FieldDescriptor> prefix)
@@ -269,6 +283,7 @@ public sealed class SpecMetrics
         public string? Driver;
         public string? Team;
         public long UpdatedAt;
+        public (KeyValuePair<string, object?>[]? Car, KeyValuePair<string, object?>[][] Wheels, string? Driver, string? Team, string Track) Tags = (null, [], null, null, "");
     }
 }
 

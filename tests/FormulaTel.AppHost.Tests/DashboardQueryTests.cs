@@ -19,7 +19,7 @@ public sealed class ObservedStackFixture : EmbeddedStackFixture
 
     public PrometheusServer Prometheus { get; private set; } = null!;
 
-    protected override IEnumerable<string> ExtraArguments => [$"ConnectionStrings:kafka={_kafka.BootstrapServers}"];
+    protected override IEnumerable<string> ExtraArguments => [$"ConnectionStrings:kafka={_kafka.BootstrapServers}", "FormulaTel:PrometheusEndpoint=true"];
 
     private static MockKafkaCluster CreateKafka()
     {

@@ -18,7 +18,7 @@ public sealed class KubernetesTests
     [Fact]
     public async Task The_manifest_declares_every_resource_binding_and_environment_entry_of_the_full_stack()
     {
-        string[] otlp = ["ASPNETCORE_FORWARDEDHEADERS_ENABLED", "DOTNET_GCgen0size", "HTTP_PORTS", "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY", "OTEL_EXPORTER_OTLP_ENDPOINT"];
+        string[] otlp = ["ASPNETCORE_FORWARDEDHEADERS_ENABLED", "DOTNET_GCgen0size", "HTTP_PORTS", "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_METRIC_EXPORT_INTERVAL"];
         string[] findsRpc = ["RPC_GRPC", "RPC_HTTP", "RPC_HTTPS", "services__rpc__grpc__0", "services__rpc__http__0", "services__rpc__https__0"];
         var expected = new Dictionary<string, (string Type, string[] Bindings, string[] Env)>
         {

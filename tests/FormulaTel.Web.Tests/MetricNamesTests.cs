@@ -54,7 +54,9 @@ public sealed partial class MetricNamesTests
         }
 
         await using var rpc = await RpcTestHost.StartAsync(settings: settings);
-        await using var web = await WebTestHost.StartAsync(rpc.Address, kafka.Settings);
+        var webSettings = kafka.Settings;
+        webSettings[ServiceDefaultsExtensions.PrometheusEndpointKey] = "true";
+        await using var web = await WebTestHost.StartAsync(rpc.Address, webSettings);
         await using var ingest = await IngestTestHost.StartAsync(rpc.Address);
         await using var hub = new HubConnectionBuilder().WithUrl(new Uri(web.Address, LiveHub.Path)).Build();
         await hub.StartAsync();
