@@ -172,6 +172,12 @@ public sealed partial class LiveCoalescer : BackgroundService
 
     private void ForgetStale()
     {
+        // Sends that finished (connections that went away included), checked once a second.
+        foreach (var connection in _sending.Where(s => s.Value.IsCompleted).Select(s => s.Key).ToArray())
+        {
+            _sending.Remove(connection);
+        }
+
         if (_lastSent.Count < 4096)
         {
             return;
@@ -180,11 +186,6 @@ public sealed partial class LiveCoalescer : BackgroundService
         foreach (var key in _lastSent.Keys.Where(k => _store.Get(k) is null).ToArray())
         {
             _lastSent.Remove(key);
-        }
-
-        foreach (var connection in _sending.Where(s => s.Value.IsCompleted).Select(s => s.Key).ToArray())
-        {
-            _sending.Remove(connection);
         }
     }
 
