@@ -218,4 +218,20 @@ public sealed class PanelTests : IDisposable
         Assert.Contains("No race events yet", waiting.Find("[data-testid=events]").TextContent);
         Assert.Empty(waiting.FindAll("[data-testid=safety-car]"));
     }
+
+    [Fact]
+    public void Whole_session_panels_render_again_only_when_what_they_show_changed()
+    {
+        IReadOnlyList<CarState> cars = [Car(0) with { Position = 1 }];
+        IReadOnlyList<CarSummary> participants = [new CarSummary(0, "NORRIS", "McLaren", 4, true)];
+        var tower = _context.Render<TimingTower>(p => p.Add(c => c.Cars, cars).Add(c => c.Participants, participants).Add(c => c.SelectedCar, 0));
+        Assert.Equal(1, tower.RenderCount);
+
+        tower.Render(p => p.Add(c => c.Cars, cars).Add(c => c.Participants, participants).Add(c => c.SelectedCar, 0)); // the page's 60 Hz re-render
+        Assert.Equal(1, tower.RenderCount);
+
+        tower.Render(p => p.Add(c => c.Cars, [Car(0) with { Position = 1, LastLapTimeMs = 90_000 }]).Add(c => c.Participants, participants).Add(c => c.SelectedCar, 0));
+        Assert.Equal(2, tower.RenderCount);
+        Assert.Contains("1:30.000", tower.Find("[data-testid=timing-row]").TextContent);
+    }
 }
