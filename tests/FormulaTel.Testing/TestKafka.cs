@@ -69,7 +69,10 @@ public sealed class TestKafka : IDisposable
         return new TestKafka(bootstrap, name, null);
     }
 
-    /// <summary>Reads every message on the topic from the start (assigns every partition; no group join).</summary>
+    /// <summary>
+    /// Reads every message on the topic from the start (assigns every partition; no group join): at least
+    /// <paramref name="expected"/>, and on to the end of every partition, so none are left unread.
+    /// </summary>
     public List<ConsumeResult<string, byte[]>> ReadAll(int expected, int partitions)
     {
         using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
@@ -77,15 +80,23 @@ public sealed class TestKafka : IDisposable
             BootstrapServers = BootstrapServers,
             GroupId = "tests",
             EnableAutoCommit = false,
+            EnablePartitionEof = true,
         }).Build();
         consumer.Assign(Enumerable.Range(0, partitions).Select(p => new TopicPartitionOffset(Topic, p, Offset.Beginning)));
         var messages = new List<ConsumeResult<string, byte[]>>();
+        var atEnd = new HashSet<int>();
         var deadline = DateTime.UtcNow + Eventually.DefaultTimeout;
-        while (messages.Count < expected && DateTime.UtcNow < deadline)
+        while ((messages.Count < expected || atEnd.Count < partitions) && DateTime.UtcNow < deadline)
         {
-            if (consumer.Consume(TimeSpan.FromMilliseconds(200)) is { IsPartitionEOF: false } result)
+            switch (consumer.Consume(TimeSpan.FromMilliseconds(200)))
             {
-                messages.Add(result);
+                case { IsPartitionEOF: true } eof:
+                    atEnd.Add(eof.Partition.Value);
+                    break;
+                case { } result:
+                    atEnd.Remove(result.Partition.Value);
+                    messages.Add(result);
+                    break;
             }
         }
 
