@@ -330,12 +330,7 @@ public sealed class F1PacketWriter(SimulatedField field, ulong sessionUid, ushor
             foreach (var car in field.Cars)
             {
                 ref var d = ref packet25.CarDamageData[car.Index];
-                for (var w = 0; w < 4; w++)
-                {
-                    d.TyresWear[w] = TyreWearPercent(car, w);
-                }
-
-                d.EngineICEWear = (byte)Math.Min(100, field.SessionTime / 600);
+                d.EngineICEWear = Wear(car, ref d.TyresWear);
             }
 
             return Write(destination, in packet25);
@@ -345,15 +340,21 @@ public sealed class F1PacketWriter(SimulatedField field, ulong sessionUid, ushor
         foreach (var car in field.Cars)
         {
             ref var d = ref packet.CarDamageData[car.Index];
-            for (var w = 0; w < 4; w++)
-            {
-                d.TyresWear[w] = TyreWearPercent(car, w);
-            }
-
-            d.EngineICEWear = (byte)Math.Min(100, field.SessionTime / 600);
+            d.EngineICEWear = Wear(car, ref d.TyresWear);
         }
 
         return Write(destination, in packet);
+    }
+
+    /// <summary>Fills the tyres' wear (percent) and returns the engine's (the two layouts share these fields).</summary>
+    private byte Wear(SimulatedCar car, ref WheelArray<float> tyres)
+    {
+        for (var w = 0; w < 4; w++)
+        {
+            tyres[w] = TyreWearPercent(car, w);
+        }
+
+        return (byte)Math.Min(100, field.SessionTime / 600);
     }
 
     private static float TyreWearPercent(SimulatedCar car, int wheel) =>

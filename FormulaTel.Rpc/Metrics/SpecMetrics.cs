@@ -110,7 +110,7 @@ public sealed class SpecMetrics
     {
         var (name, unit) = NameAndUnit(payload.Name, leaf);
         var description = $"formulatel.v1 {payload.MessageType.Name}.{string.Join('.', leaf.Path.Select(f => f.Name))}";
-        Func<IEnumerable<Measurement<double>>> observe = () => Observe(payload.FieldNumber, leaf);
+        Func<IEnumerable<Measurement<double>>> observe = () => Observe(payload, leaf);
         if (leaf.Cumulative)
         {
             meter.CreateObservableCounter(name, observe, unit, description);
@@ -162,7 +162,7 @@ public sealed class SpecMetrics
         return ($"formulatel.{payload}.{string.Join('.', names)}", metricUnit);
     }
 
-    private IEnumerable<Measurement<double>> Observe(int payload, Leaf leaf)
+    private IEnumerable<Measurement<double>> Observe(FieldDescriptor payload, Leaf leaf)
     {
         var now = _time.GetTimestamp();
         foreach (var (key, car) in _cars)
@@ -173,12 +173,12 @@ public sealed class SpecMetrics
                 continue;
             }
 
-            if (car.Latest[payload] is not { } frame)
+            if (car.Latest[payload.FieldNumber] is not { } frame)
             {
                 continue;
             }
 
-            IMessage? message = (IMessage)TelemetryFrame.Descriptor.FindFieldByNumber(payload).Accessor.GetValue(frame);
+            IMessage? message = (IMessage)payload.Accessor.GetValue(frame);
             for (var i = 0; i < leaf.Path.Count - 1 && message is not null; i++)
             {
                 message = (IMessage?)leaf.Path[i].Accessor.GetValue(message);

@@ -109,7 +109,7 @@ public sealed partial class LiveCoalescer : BackgroundService
             if (IsFree(connection))
             {
                 _behind.Remove((connection, car));
-                if (_store.Get(car) is { } state && _subscriptions.Of(car).Contains(connection))
+                if (_store.Get(car) is { } state && _subscriptions.Follows(connection, car))
                 {
                     Send(connection, car, state);
                 }

@@ -41,7 +41,19 @@ public sealed class LiveSubscriptions
         }
     }
 
-    public ICollection<string> Of(CarKey car) => _byCar.TryGetValue(car, out var connections) ? connections.Keys : [];
+    /// <summary>The connections following a car, enumerated live (ConcurrentDictionary.Keys would copy them each time).</summary>
+    public IEnumerable<string> Of(CarKey car)
+    {
+        if (_byCar.TryGetValue(car, out var connections))
+        {
+            foreach (var (connection, _) in connections)
+            {
+                yield return connection;
+            }
+        }
+    }
+
+    public bool Follows(string connectionId, CarKey car) => _byCar.TryGetValue(car, out var connections) && connections.ContainsKey(connectionId);
 
     public int Connections => _byConnection.Count;
 }

@@ -1,4 +1,6 @@
 using FormulaTel.Testing;
+using FormulaTel.Web.Live;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -43,6 +45,20 @@ public class EmbeddedStackFixture : IAsyncLifetime
         }
 
         WebAddress = _app.GetEndpoint("web", "http");
+    }
+
+    /// <summary>The simulator's session as web's hub lists it: the one with a full field (tests add sessions of their own).</summary>
+    public async Task<SessionSummary> SimulatedSessionAsync()
+    {
+        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(WebAddress, LiveHub.Path)).Build();
+        await hub.StartAsync();
+        SessionSummary? simulated = null;
+        await Eventually.Until(async () =>
+        {
+            simulated = (await hub.InvokeAsync<IReadOnlyList<SessionSummary>>("GetSessions")).FirstOrDefault(s => s.Cars.Count == 20 && s.Track.Length > 0);
+            return simulated is not null;
+        }, "the simulator's session", TimeSpan.FromSeconds(60));
+        return simulated!;
     }
 
     public virtual async Task DisposeAsync()

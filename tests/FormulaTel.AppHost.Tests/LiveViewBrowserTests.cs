@@ -1,7 +1,6 @@
 using System.Globalization;
 using FormulaTel.Testing;
 using FormulaTel.Web.Live;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -11,39 +10,20 @@ namespace FormulaTel.AppHost.Tests;
 [Collection(EmbeddedStackCollection.Name)]
 public class LiveViewBrowserTests(EmbeddedStackFixture stack, ITestOutputHelper output)
 {
-    public static readonly string[] ChromiumArgs =
-    [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ];
-
     [Fact]
     public async Task The_speed_readout_moves()
     {
-        // The simulator's session: the one with a full field (other tests add sessions of their own).
-        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(stack.WebAddress, LiveHub.Path)).Build();
-        await hub.StartAsync();
-        SessionSummary? simulated = null;
-        await Eventually.Until(async () =>
-        {
-            simulated = (await hub.InvokeAsync<IReadOnlyList<SessionSummary>>("GetSessions")).FirstOrDefault(s => s.Cars.Count == 20 && s.Track.Length > 0);
-            return simulated is not null;
-        }, "the simulator's session", TimeSpan.FromSeconds(60));
+        var simulated = await stack.SimulatedSessionAsync();
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ChromiumArgs,
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
         await page.GotoAsync(new Uri(stack.WebAddress, "/live").ToString());
 
         // Interactive once Blazor's circuit is up; then pick the simulator's session explicitly.
         var picker = page.GetByTestId("session-picker");
-        await Eventually.Until(async () => (await picker.Locator($"option[value='{simulated!.SessionKey}']").CountAsync()) == 1, "session listed in the picker", TimeSpan.FromSeconds(60));
-        await picker.SelectOptionAsync(simulated!.SessionKey);
+        await Eventually.Until(async () => (await picker.Locator($"option[value='{simulated.SessionKey}']").CountAsync()) == 1, "session listed in the picker", TimeSpan.FromSeconds(60));
+        await picker.SelectOptionAsync(simulated.SessionKey);
 
         var speed = page.GetByTestId("speed");
         var seen = new List<string>();

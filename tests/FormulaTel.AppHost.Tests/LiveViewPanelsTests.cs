@@ -1,6 +1,5 @@
 using FormulaTel.Testing;
 using FormulaTel.Web.Live;
-using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -11,22 +10,6 @@ namespace FormulaTel.AppHost.Tests;
 public sealed class LiveViewPanelsTests(EmbeddedStackFixture stack, ITestOutputHelper output)
 {
     private static readonly string[] Panels = ["car", "tyres", "timing", "map", "trace", "session"];
-
-    private async Task<SessionSummary> SimulatedSessionAsync()
-    {
-        await using var hub = new HubConnectionBuilder().WithUrl(new Uri(stack.WebAddress, LiveHub.Path)).Build();
-        await hub.StartAsync();
-        SessionSummary? simulated = null;
-        await Eventually.Until(async () =>
-        {
-            simulated = (await hub.InvokeAsync<IReadOnlyList<SessionSummary>>("GetSessions")).FirstOrDefault(s => s.Cars.Count == 20 && s.Track.Length > 0);
-            return simulated is not null;
-        }, "the simulator's session", TimeSpan.FromSeconds(60));
-        return simulated!;
-    }
-
-    private static async Task<IBrowser> LaunchAsync(IPlaywright playwright) =>
-        await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = LiveViewBrowserTests.ChromiumArgs });
 
     /// <summary>What shows a panel changing: its text, plus the drawn positions for the map and the trace.</summary>
     private static async Task<string> PanelSnapshotAsync(IPage page, string panel)
@@ -44,10 +27,10 @@ public sealed class LiveViewPanelsTests(EmbeddedStackFixture stack, ITestOutputH
     [Fact]
     public async Task Every_panel_shows_data_and_updates_the_picker_switches_cars_and_a_bookmark_opens_the_same_view()
     {
-        var session = await SimulatedSessionAsync();
+        var session = await stack.SimulatedSessionAsync();
         var slug = SessionKeys.Slug(session.SessionKey);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1000 } });
         await page.GotoAsync(new Uri(stack.WebAddress, $"/live/{slug}/{session.PlayerCarIndex}").ToString());
 
@@ -100,11 +83,11 @@ public sealed class LiveViewPanelsTests(EmbeddedStackFixture stack, ITestOutputH
     public async Task A_bookmark_of_a_session_that_is_not_live_says_so_and_offers_the_live_ones()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await LaunchAsync(playwright);
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         await page.GotoAsync(new Uri(stack.WebAddress, "/live/123-deadbeef/4").ToString());
         await Eventually.Until(async () => await page.GetByTestId("not-live").CountAsync() == 1, "the not-live notice", TimeSpan.FromSeconds(60));
-        await SimulatedSessionAsync();
+        await stack.SimulatedSessionAsync();
         await Eventually.Until(async () => await page.GetByTestId("session-picker").Locator("option").CountAsync() >= 2, "live sessions offered");
     }
 

@@ -1,10 +1,6 @@
 using FormulaTel.Protos.V1;
 using FormulaTel.Testing;
-using FormulaTel.Web;
 using FormulaTel.Web.Live;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 
 namespace FormulaTel.AppHost.Tests;
@@ -14,48 +10,25 @@ public sealed class LiveViewReconnectTests
 {
     private const ulong Session = 4242;
 
-    /// <summary>web with its real wiring, on a fixed port so a restart comes back at the same address.</summary>
-    private static async Task<WebApplication> StartWebAsync(int port, Uri rpc)
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            // web's own static assets (blazor.web.js, app.css) from its manifest beside the test assemblies.
-            ApplicationName = typeof(FormulaTel.Web.Extensions).Assembly.GetName().Name,
-            EnvironmentName = Environments.Development,
-            ContentRootPath = Path.Combine(Fixtures.RepositoryRoot, "FormulaTel.Web"),
-        });
-        builder.Configuration["urls"] = $"http://127.0.0.1:{port}";
-        builder.Configuration["Web:RpcAddress"] = rpc.ToString();
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.AddServiceDefaults();
-        builder.AddWeb();
-        var app = builder.Build();
-        app.MapDefaultEndpoints();
-        app.MapWeb();
-        await app.StartAsync();
-        return app;
-    }
-
     [Fact]
     public async Task An_open_live_view_carries_on_by_itself_after_web_restarts()
     {
         await using var rpc = await RpcTestHost.StartAsync();
         var port = FreePort.Tcp();
-        var web = await StartWebAsync(port, rpc.Address);
+        var web = await WebTestHost.StartAsync(rpc.Address, port: port, servePage: true);
         using var feeding = new CancellationTokenSource();
         var feed = FeedAsync(rpc, feeding.Token);
         try
         {
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = LiveViewBrowserTests.ChromiumArgs });
+            await using var browser = await Chromium.LaunchAsync(playwright);
             var page = await browser.NewPageAsync();
             await page.GotoAsync($"http://127.0.0.1:{port}/live/{SessionKeys.Slug(SessionKeys.For("restart-rig", Session))}/0");
             var speed = page.GetByTestId("speed");
             await Moves(speed, "the speed moving before the restart");
 
-            await web.StopAsync();
             await web.DisposeAsync();
-            web = await StartWebAsync(port, rpc.Address);
+            web = await WebTestHost.StartAsync(rpc.Address, port: port, servePage: true);
 
             // The same page, untouched: it reconnects (or reloads itself) and the speed moves again.
             await Moves(speed, "the speed moving again after web restarted");

@@ -1,4 +1,4 @@
-using FormulaTel.Testing;
+using FormulaTel.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace FormulaTel.Web.Tests;
+namespace FormulaTel.Testing;
 
 /// <summary>Web with its real wiring on a real loopback port, fed by a real rpc.</summary>
 public sealed class WebTestHost : IAsyncDisposable
@@ -24,14 +24,24 @@ public sealed class WebTestHost : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <param name="configure">Last changes to the builder, e.g. a logging provider that captures.</param>
-    public static async Task<WebTestHost> StartAsync(Uri rpcAddress, Dictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="port">A fixed port, e.g. to start web again at the same address; a free one otherwise.</param>
+    /// <param name="servePage">Serve the page's own static assets (blazor.web.js, app.css) for a browser.</param>
+    public static async Task<WebTestHost> StartAsync(Uri rpcAddress, Dictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null, int? port = null, bool servePage = false)
     {
-        var port = FreePort.Tcp();
-        var builder = WebApplication.CreateBuilder();
+        var listen = port ?? FreePort.Tcp();
+        var builder = servePage
+            ? WebApplication.CreateBuilder(new WebApplicationOptions
+            {
+                // web's static assets come from its manifest beside the test assemblies, read in Development.
+                ApplicationName = typeof(Extensions).Assembly.GetName().Name,
+                EnvironmentName = Environments.Development,
+                ContentRootPath = Path.Combine(Fixtures.RepositoryRoot, "FormulaTel.Web"),
+            })
+            : WebApplication.CreateBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["urls"] = $"http://127.0.0.1:{port}",
+            ["urls"] = $"http://127.0.0.1:{listen}",
             ["Web:RpcAddress"] = rpcAddress.ToString(),
         });
         builder.Configuration.AddInMemoryCollection(settings ?? []);
@@ -43,7 +53,7 @@ public sealed class WebTestHost : IAsyncDisposable
         app.MapDefaultEndpoints();
         app.MapWeb();
         await app.StartAsync();
-        return new WebTestHost(app, port);
+        return new WebTestHost(app, listen);
     }
 
     public async ValueTask DisposeAsync()
