@@ -30,6 +30,12 @@ namespace FormulaTel.AppHost
         public const string UdpPortKey = "FormulaTel:UdpPort";
         public const string SimulatorKey = "FormulaTel:Simulator";
         public const string PrometheusEndpointKey = "FormulaTel:PrometheusEndpoint";
+        public const string RecordingKey = "FormulaTel:Recording";
+        public const string RecordingDirectoryKey = "FormulaTel:RecordingDirectory";
+        public const string ForwardToParameter = "forward-to";
+
+        /// <summary>Where ingest keeps recordings in a container: the Kubernetes tree mounts a volume claim here.</summary>
+        public const string ContainerRecordingDirectory = "/var/lib/formulatel/recordings";
 
         public static IDistributedApplicationBuilder AddFormulaTel(this IDistributedApplicationBuilder builder, StackChoice stack)
         {
@@ -76,6 +82,25 @@ namespace FormulaTel.AppHost
                 .WaitFor(rpc)
                 .WithHttpHealthCheck("/health");
             TuneService(ingest);
+
+            // Every datagram is recorded (README: Recording): under the user's local data folder when run, on a volume
+            // claim in Kubernetes. FormulaTel:Recording=false switches it off, FormulaTel:RecordingDirectory moves it.
+            if (!builder.Configuration.GetValue(RecordingKey, true))
+            {
+                ingest.WithEnvironment("Ingest__Recording__Enabled", "false");
+            }
+            else if (builder.ExecutionContext.IsPublishMode)
+            {
+                ingest.WithEnvironment("Ingest__Recording__Directory", ContainerRecordingDirectory);
+            }
+            else if (builder.Configuration[RecordingDirectoryKey] is { Length: > 0 } directory)
+            {
+                ingest.WithEnvironment("Ingest__Recording__Directory", Path.GetFullPath(directory));
+            }
+
+            // Other apps that get every datagram as the game sent it: "host:port,host:port" (README: Forwarding).
+            var forwardTo = builder.AddParameter(ForwardToParameter, "", publishValueAsDefault: true);
+            ingest.WithEnvironment("Ingest__ForwardTo", forwardTo);
 
             var web = builder.AddProject<Projects.FormulaTel_Web>("web")
                 .WithReference(rpc)

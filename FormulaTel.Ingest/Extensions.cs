@@ -1,5 +1,8 @@
+using FormulaTel.Ingest.Forwarding;
+using FormulaTel.Ingest.Games;
 using FormulaTel.Ingest.Games.F1;
 using FormulaTel.Ingest.Publishing;
+using FormulaTel.Ingest.Recording;
 using FormulaTel.Ingest.Udp;
 using FormulaTel.Protos.V1;
 
@@ -14,12 +17,35 @@ public static class Extensions
             .Bind(builder.Configuration.GetSection(IngestOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        // "Ingest:ForwardTo" as one value ("a:20777,b:20778"), e.g. from the AppHost's parameter, as well as a list.
+        builder.Services.PostConfigure<IngestOptions>(o =>
+        {
+            if (builder.Configuration[$"{IngestOptions.SectionName}:{nameof(IngestOptions.ForwardTo)}"] is { Length: > 0 } list)
+            {
+                o.ForwardTo.Add(list);
+            }
+        });
+        builder.Services.AddOptions<RecordingOptions>()
+            .Bind(builder.Configuration.GetSection(RecordingOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IngestMetrics>();
         builder.Services.AddSingleton<F1ActiveCars>();
         builder.Services.AddSingleton<F1FrameMapper>();
         builder.Services.AddSingleton<FrameBuffer>();
+        builder.Services.AddSingleton<IDatagramLabeler, F1DatagramLabeler>();
+
+        // Every received datagram is also handed, unchanged, to the recorder and the forwarder. They are hosted
+        // before the receiver so that they stop after it and take in what it received last.
+        builder.Services.AddSingleton<RecordingMetrics>();
+        builder.Services.AddSingleton<Recorder>();
+        builder.Services.AddSingleton<IDatagramSink>(sp => sp.GetRequiredService<Recorder>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Recorder>());
+        builder.Services.AddSingleton<Forwarder>();
+        builder.Services.AddSingleton<IDatagramSink>(sp => sp.GetRequiredService<Forwarder>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Forwarder>());
 
         builder.Services.AddSingleton<UdpReceiver>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UdpReceiver>());

@@ -109,4 +109,11 @@ public sealed record IngestStats(
     long FramesDecoded,
     long FramesDroppedBufferFull,
     long FramesAcknowledged,
-    long Reconnects);
+    long Reconnects)
+{
+    /// <summary>The recorder's counts (GET /stats).</summary>
+    public Recording.RecordingStats? Recording { get; init; }
+
+    /// <summary>Each forwarding target's counts (GET /stats).</summary>
+    public IReadOnlyList<Forwarding.ForwardTargetStats>? Forwarding { get; init; }
+}

@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
 
 namespace FormulaTel.Ingest;
 
 /// <summary>Configuration section "Ingest".</summary>
-public sealed class IngestOptions
+public sealed class IngestOptions : IValidatableObject
 {
     public const string SectionName = "Ingest";
 
@@ -33,4 +34,62 @@ public sealed class IngestOptions
 
     /// <summary>Longest wait between reconnect attempts to rpc.</summary>
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Other apps that get every datagram as the game sent it: host:port entries (IPv6 as [::1]:20778), as a list
+    /// (Ingest:ForwardTo:0, …) or one value separated by commas.
+    /// </summary>
+    public List<string> ForwardTo { get; set; } = [];
+
+    /// <summary>Datagrams waiting to be forwarded; past this they are counted as failed for every target.</summary>
+    [Range(1, 1_000_000)]
+    public int ForwardQueueCapacity { get; set; } = 8_192;
+
+    /// <summary>The forwarding targets, parsed; <see cref="Validate"/> has refused the ones that do not parse.</summary>
+    public IEnumerable<(string Host, int Port)> ForwardTargets()
+    {
+        return ForwardEntries()
+            .Select(entry => TryParseHostPort(entry, out var host, out var port) ? (host, port) : ("", 0))
+            .Where(t => t.Item2 != 0)
+            .Distinct();
+    }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var entry in ForwardEntries())
+        {
+            if (!TryParseHostPort(entry, out var host, out var port))
+            {
+                yield return new ValidationResult($"Ingest:ForwardTo: '{entry}' is not host:port (e.g. 192.168.1.50:20777, phone.local:20777, [::1]:20778).", [nameof(ForwardTo)]);
+            }
+            else if (port == UdpPort && (host is "localhost" || IPAddress.TryParse(host, out var address) && (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))))
+            {
+                yield return new ValidationResult($"Ingest:ForwardTo: '{entry}' is ingest's own port: every datagram would come back to it.", [nameof(ForwardTo)]);
+            }
+        }
+    }
+
+    private IEnumerable<string> ForwardEntries() =>
+        ForwardTo.SelectMany(e => e.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+    /// <summary>host:port, where host is a name, an IPv4 address or a bracketed IPv6 address.</summary>
+    public static bool TryParseHostPort(string text, out string host, out int port)
+    {
+        host = "";
+        port = 0;
+        var colon = text.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(text.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
+        {
+            return false;
+        }
+
+        host = text[..colon];
+        if (host.StartsWith('[') && host.EndsWith(']'))
+        {
+            host = host[1..^1];
+            return IPAddress.TryParse(host, out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6;
+        }
+
+        return !host.Contains(':') && Uri.CheckHostName(host) != UriHostNameType.Unknown;
+    }
 }

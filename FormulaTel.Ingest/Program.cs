@@ -1,18 +1,22 @@
 using FormulaTel.Ingest;
 using FormulaTel.Ingest.Cli;
+using FormulaTel.Ingest.Forwarding;
+using FormulaTel.Ingest.Recording;
 
 if (IngestCommandLine.IsCommand(args))
 {
     return await IngestCommandLine.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// The working directory is wherever `dotnet run` was typed (RunWorkingDirectory); configuration files sit beside the binaries.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddServiceDefaults();
 builder.AddIngest();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapGet("/stats", (IngestMetrics metrics) => metrics.Snapshot());
+app.MapGet("/stats", (IngestMetrics metrics, Recorder recorder, Forwarder forwarder) =>
+    metrics.Snapshot() with { Recording = recorder.Snapshot(), Forwarding = forwarder.Snapshot() });
 app.MapGet("/", () => Results.Redirect("/stats"));
 await app.RunAsync();
 return 0;

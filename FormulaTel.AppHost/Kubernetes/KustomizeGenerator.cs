@@ -27,6 +27,14 @@ public sealed partial class KustomizeGenerator(JsonElement manifest, string mani
 {
     public const string Namespace = "formulatel";
     public const string SecretName = "formulatel-secrets";
+    public const string ParametersConfigMap = "formulatel-parameters";
+
+    /// <summary>Projects that keep data, and where: the environment variable that names the directory, and its claim's size.</summary>
+    private static readonly Dictionary<string, (string Variable, string Claim, string Size)> ProjectData = new(StringComparer.Ordinal)
+    {
+        // Recordings, kept to 20 GB by retention (Ingest:Recording:MaxTotalSizeGB): the claim leaves room above it.
+        ["ingest"] = ("Ingest__Recording__Directory", "ingest-recordings", "25Gi"),
+    };
     public const string ImagePrefix = "formulatel/";
     public const int ProjectHttpPort = 8080;
     public const int IngestNodePort = 30777;
@@ -36,6 +44,7 @@ public sealed partial class KustomizeGenerator(JsonElement manifest, string mani
     private readonly Dictionary<string, JsonElement> _resources = manifest.GetProperty("resources").EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
     private readonly SortedDictionary<string, string> _files = new(StringComparer.Ordinal);
     private readonly List<string> _configMapGenerators = [];
+    private readonly SortedDictionary<string, string> _parameters = new(StringComparer.Ordinal);
 
     /// <summary>Writes the tree (replacing what was there) and returns the files written, relative to the output.</summary>
     public IReadOnlyList<string> Write()
@@ -51,10 +60,24 @@ public sealed partial class KustomizeGenerator(JsonElement manifest, string mani
                     Emit($"{name}.yaml", Container(name, resource));
                     break;
                 case "parameter.v0":
-                    break; // secret parameters: keys of formulatel-secrets (README)
+                    // Secret parameters: keys of formulatel-secrets (README); the others: formulatel-parameters.
+                    if (!IsSecret(resource))
+                    {
+                        _parameters[name] = resource.GetProperty("inputs").GetProperty("value").TryGetProperty("default", out var d)
+                            && d.TryGetProperty("value", out var v) ? v.GetString() ?? "" : "";
+                    }
+
+                    break;
                 default:
                     throw new InvalidOperationException($"The manifest's resource {name} has a type ({resource.GetProperty("type")}) the generator does not know.");
             }
+        }
+
+        if (_parameters.Count > 0)
+        {
+            // Plain parameters as a ConfigMap of literals, their defaults from the manifest: change one with an
+            // overlay or `kubectl edit` (README: Kubernetes).
+            _configMapGenerators.Add($"  - name: {ParametersConfigMap}\n    literals:\n" + string.Concat(_parameters.Select(p => $"      - {p.Key}={p.Value}\n")));
         }
 
         Emit("aspire-dashboard.yaml", Dashboard());
@@ -90,17 +113,36 @@ public sealed partial class KustomizeGenerator(JsonElement manifest, string mani
     private IEnumerable<object> Project(string name, JsonElement resource)
     {
         var ports = Bindings(resource).ToList();
+        var environment = Environment(resource).ToList();
         var container = new V1Container
         {
             Name = name,
             Image = ImagePrefix + name,
-            Env = [Env("OTEL_SERVICE_NAME", name), .. Environment(resource)],
+            Env = [Env("OTEL_SERVICE_NAME", name), .. environment],
             Ports = [.. ports.Select(ToContainerPort)],
             ReadinessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/health", Port = "http" }, PeriodSeconds = 10, FailureThreshold = 3 },
             LivenessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/alive", Port = "http" }, InitialDelaySeconds = 10, PeriodSeconds = 20 },
             Resources = Resources("100m", "192Mi", "1", "384Mi"),
         };
-        yield return Deployment(name, container, [], name switch { "rpc" => options.RpcReplicas, "web" => options.WebReplicas, _ => 1 });
+        var claims = new List<V1PersistentVolumeClaim>();
+        if (ProjectData.TryGetValue(name, out var data) && environment.FirstOrDefault(e => e.Name == data.Variable)?.Value is { } directory)
+        {
+            container.VolumeMounts = [new V1VolumeMount { Name = data.Claim, MountPath = directory }];
+            claims.Add(Claim(data.Claim, data.Size));
+        }
+
+        var deployment = Deployment(name, container, [], name switch { "rpc" => options.RpcReplicas, "web" => options.WebReplicas, _ => 1 }, claims);
+        if (claims.Count > 0)
+        {
+            // A ReadWriteOnce claim follows one pod: the old one goes before the new one starts.
+            deployment.Spec.Strategy = new V1DeploymentStrategy { Type = "Recreate" };
+        }
+
+        yield return deployment;
+        foreach (var claim in claims)
+        {
+            yield return new V1PersistentVolumeClaim { ApiVersion = "v1", Kind = "PersistentVolumeClaim", Metadata = claim.Metadata, Spec = claim.Spec };
+        }
 
         // ingest's UDP port on every node (externalTrafficPolicy Local keeps each console's own address as its source);
         // other external bindings (web) on a NodePort too, the rest inside the cluster.
@@ -140,11 +182,7 @@ public sealed partial class KustomizeGenerator(JsonElement manifest, string mani
             {
                 var claim = volume.GetProperty("name").GetString()!;
                 mounts.Add(new V1VolumeMount { Name = claim, MountPath = volume.GetProperty("target").GetString() });
-                claims.Add(new V1PersistentVolumeClaim
-                {
-                    Metadata = new V1ObjectMeta { Name = claim },
-                    Spec = new V1PersistentVolumeClaimSpec { AccessModes = ["ReadWriteOnce"], Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(name == "kafka" ? "10Gi" : "5Gi") } } },
-                });
+                claims.Add(Claim(claim, name == "kafka" ? "10Gi" : "5Gi"));
             }
         }
 
@@ -181,6 +219,12 @@ public sealed partial class KustomizeGenerator(JsonElement manifest, string mani
             yield return Service(name, ports, "ClusterIP", null, externalTrafficPolicyLocal: false);
         }
     }
+
+    private static V1PersistentVolumeClaim Claim(string name, string size) => new()
+    {
+        Metadata = new V1ObjectMeta { Name = name },
+        Spec = new V1PersistentVolumeClaimSpec { AccessModes = ["ReadWriteOnce"], Resources = new V1VolumeResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["storage"] = new(size) } } },
+    };
 
     private static (V1Probe? Ready, V1Probe? Alive) ContainerProbes(string name, List<PortSpec> ports)
     {
@@ -316,10 +360,14 @@ public sealed partial class KustomizeGenerator(JsonElement manifest, string mani
         foreach (var variable in env.EnumerateObject().OrderBy(v => v.Name, StringComparer.Ordinal))
         {
             var value = variable.Value.GetString() ?? "";
-            var secret = SecretRegex().Match(value);
-            if (secret.Success)
+            var parameter = ParameterRegex().Match(value);
+            if (parameter.Success && IsSecret(_resources[parameter.Groups[1].Value]))
             {
-                yield return new V1EnvVar { Name = variable.Name, ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = SecretName, Key = secret.Groups[1].Value } } };
+                yield return new V1EnvVar { Name = variable.Name, ValueFrom = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = SecretName, Key = parameter.Groups[1].Value } } };
+            }
+            else if (parameter.Success)
+            {
+                yield return new V1EnvVar { Name = variable.Name, ValueFrom = new V1EnvVarSource { ConfigMapKeyRef = new V1ConfigMapKeySelector { Name = ParametersConfigMap, Key = parameter.Groups[1].Value } } };
             }
             else if (Resolve(value) is { } resolved)
             {
@@ -454,8 +502,11 @@ public sealed partial class KustomizeGenerator(JsonElement manifest, string mani
     [GeneratedRegex(@"\{(?<resource>[a-zA-Z0-9-]+)\.(?:(?<what>connectionString)|bindings\.(?<binding>[a-zA-Z0-9-]+)\.(?<property>[a-zA-Z]+))\}")]
     private static partial Regex PlaceholderRegex();
 
+    private static bool IsSecret(JsonElement parameter) =>
+        parameter.GetProperty("inputs").GetProperty("value").TryGetProperty("secret", out var secret) && secret.GetBoolean();
+
     [GeneratedRegex(@"^\{([a-zA-Z0-9-]+)\.value\}$")]
-    private static partial Regex SecretRegex();
+    private static partial Regex ParameterRegex();
 
     [GeneratedRegex("""^(\s+- name: \S+\r?\n\s+value: )([^"'\r\n][^\r\n]*)$""", RegexOptions.Multiline)]
     private static partial Regex PlainEnvValueRegex();

@@ -5,11 +5,12 @@ using FormulaTel.Ingest.Simulation;
 namespace FormulaTel.Ingest.Cli;
 
 /// <summary>
-/// The command line: with no command, ingest runs as a service; `simulate` sends a simulated session.
+/// The command line: with no command, ingest runs as a service; `simulate` sends a simulated session, `record`,
+/// `replay` and `recordings` work with recordings, `decode` shows what datagram files hold.
 /// </summary>
 public static class IngestCommandLine
 {
-    private static readonly string[] Commands = ["simulate", "decode", "--help", "-h", "-?", "help", "--version"];
+    private static readonly string[] Commands = ["simulate", "decode", "record", "replay", "recordings", "--help", "-h", "-?", "help", "--version"];
 
     /// <summary>True when the arguments ask for a command rather than the ingest service.</summary>
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0], StringComparer.OrdinalIgnoreCase);
@@ -30,9 +31,12 @@ public static class IngestCommandLine
     {
         var root = new RootCommand(
             "FormulaTel ingest: receives racing game UDP telemetry (F1 23/24/25, port 20777), turns it into FormulaTel frames " +
-            "and streams them to rpc. Run with no command to start the service (configuration: Ingest:UdpPort, " +
-            "Ingest:RpcAddress, ...; see README).");
+            "and streams them to rpc, recording every datagram and forwarding it to other apps. Run with no command to start the " +
+            "service (configuration: Ingest:UdpPort, Ingest:RpcAddress, Ingest:Recording, Ingest:ForwardTo, ...; see README).");
         root.Subcommands.Add(SimulateCommand());
+        root.Subcommands.Add(RecordCommand.Build());
+        root.Subcommands.Add(ReplayCommand.Build());
+        root.Subcommands.Add(RecordingsCommand.Build());
         root.Subcommands.Add(DecodeCommand.Build());
         return root;
     }
@@ -116,7 +120,8 @@ public static class IngestCommandLine
                 PlayerCarIndex = parse.GetValue(playerCar),
                 Format = ushort.Parse(parse.GetValue(format)!, System.Globalization.CultureInfo.InvariantCulture),
             };
-            await new Simulator(options, parse.InvocationConfiguration.Error).RunAsync(cancellationToken);
+            // Progress is not an error: standard output (the Aspire dashboard shows standard error as errors).
+            await new Simulator(options, parse.InvocationConfiguration.Output).RunAsync(cancellationToken);
             return 0;
         });
         return command;

@@ -18,6 +18,7 @@ public sealed partial class UdpReceiver(
     F1FrameMapper mapper,
     FrameBuffer buffer,
     IngestMetrics metrics,
+    IEnumerable<IDatagramSink> sinks,
     TimeProvider time,
     ILogger<UdpReceiver> logger) : BackgroundService
 {
@@ -26,6 +27,7 @@ public sealed partial class UdpReceiver(
 
     private readonly TaskCompletionSource<IPEndPoint> _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<EndPoint, string> _sourceIds = new();
+    private readonly IDatagramSink[] _sinks = [.. sinks];
 
     /// <summary>Completes with the local endpoint once the socket is bound (the port when 0 was asked for).</summary>
     public Task<IPEndPoint> Bound => _bound.Task;
@@ -73,9 +75,18 @@ public sealed partial class UdpReceiver(
             }
 
             metrics.DatagramReceived();
+            var bytes = datagram.AsSpan(0, received.ReceivedBytes);
+            var receivedAt = time.GetUtcNow();
+            var remote = (IPEndPoint)received.RemoteEndPoint;
+            foreach (var sink in _sinks)
+            {
+                // Recorder and forwarder: the datagram as it came, whatever decoding makes of it.
+                sink.Offer(bytes, remote, local.Port, receivedAt);
+            }
+
             try
             {
-                Process(datagram.AsSpan(0, received.ReceivedBytes), received.RemoteEndPoint, frames);
+                Process(bytes, remote, receivedAt, frames);
             }
             catch (Exception e)
             {
@@ -87,11 +98,10 @@ public sealed partial class UdpReceiver(
     }
 
     /// <summary>Maps one datagram and buffers its frames; public for tests and the load harness.</summary>
-    public void Process(ReadOnlySpan<byte> bytes, EndPoint remote, List<TelemetryFrame> frames)
+    public void Process(ReadOnlySpan<byte> bytes, EndPoint remote, DateTimeOffset receivedAt, List<TelemetryFrame> frames)
     {
         frames.Clear();
-        var receivedAt = Timestamp.FromDateTimeOffset(time.GetUtcNow());
-        var reason = mapper.Map(bytes, SourceId(remote), receivedAt, frames);
+        var reason = mapper.Map(bytes, SourceId(remote), Timestamp.FromDateTimeOffset(receivedAt), frames);
         if (reason != DatagramDropReason.None)
         {
             metrics.DatagramDropped(reason);

@@ -16,6 +16,9 @@ public class EmbeddedStackFixture : IAsyncLifetime
 
     public int UdpPort { get; } = FreePort.Udp();
 
+    /// <summary>Where this stack's ingest records (a temporary folder, not the user's).</summary>
+    public string RecordingDirectory { get; } = Directory.CreateTempSubdirectory("formulatel-stack-recordings-").FullName;
+
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack is not running.");
 
     public Uri WebAddress { get; private set; } = null!;
@@ -29,6 +32,7 @@ public class EmbeddedStackFixture : IAsyncLifetime
             [
                 "FORMULATEL_STACK=embedded",
                 $"FormulaTel:UdpPort={UdpPort}",
+                $"FormulaTel:RecordingDirectory={RecordingDirectory}",
                 // Free ports for the proxied endpoints, so the tests never clash with a running `dotnet run`.
                 "DcpPublisher:RandomizePorts=true",
                 .. ExtraArguments,
@@ -69,6 +73,8 @@ public class EmbeddedStackFixture : IAsyncLifetime
             await _app.StopAsync(timeout.Token);
             await _app.DisposeAsync();
         }
+
+        Directory.Delete(RecordingDirectory, recursive: true);
     }
 }
 

@@ -58,8 +58,9 @@ public class CommandLineTests
         var progress = new StringWriter();
         var exit = await IngestCommandLine.RunAsync(
             ["simulate", "--to", $"127.0.0.1:{port}", "--cars", "3", "--rate", "20", "--duration", "0.3", "--session-uid", "987", "--format", "2025"],
-            new StringWriter(), progress);
+            progress, new StringWriter());
         Assert.Equal(0, exit);
+        // Progress on standard output: the Aspire dashboard shows standard error as errors.
         Assert.Contains("Simulating 3 cars at 20 Hz", progress.ToString());
         var datagram = (await receiver.ReceiveAsync()).Buffer;
         Assert.Equal(DatagramDropReason.None, F1Decoder.Validate(datagram, out var header));

@@ -8,12 +8,21 @@ using Microsoft.Extensions.Logging;
 
 namespace FormulaTel.Testing;
 
-/// <summary>Ingest with its real wiring (<see cref="Extensions.AddIngest"/>) on a free UDP port.</summary>
+/// <summary>
+/// Ingest with its real wiring (<see cref="Extensions.AddIngest"/>) on a free UDP port, recording into a folder of
+/// its own that goes when it does.
+/// </summary>
 public sealed class IngestTestHost : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private IngestTestHost(IHost host) => _host = host;
+    private IngestTestHost(IHost host, string recordings)
+    {
+        _host = host;
+        RecordingDirectory = recordings;
+    }
+
+    public string RecordingDirectory { get; }
 
     public IServiceProvider Services => _host.Services;
     public IngestMetrics Metrics => Services.GetRequiredService<IngestMetrics>();
@@ -21,15 +30,17 @@ public sealed class IngestTestHost : IAsyncDisposable
     public FrameBuffer Buffer => Services.GetRequiredService<FrameBuffer>();
     public int UdpPort { get; private set; }
 
-    public static async Task<IngestTestHost> StartAsync(Uri rpcAddress, Dictionary<string, string?>? settings = null)
+    public static async Task<IngestTestHost> StartAsync(Uri rpcAddress, Dictionary<string, string?>? settings = null, TimeProvider? time = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var recordings = Directory.CreateTempSubdirectory("formulatel-recordings-").FullName;
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Ingest:UdpPort"] = "0",
             ["Ingest:RpcAddress"] = rpcAddress.ToString(),
             ["Ingest:MaxReconnectDelay"] = "00:00:00.500",
+            ["Ingest:Recording:Directory"] = recordings,
         });
         if (settings is not null)
         {
@@ -37,17 +48,39 @@ public sealed class IngestTestHost : IAsyncDisposable
         }
 
         builder.AddIngest();
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
         var host = builder.Build();
         await host.StartAsync();
-        var ingest = new IngestTestHost(host);
+        var ingest = new IngestTestHost(host, recordings);
         ingest.UdpPort = (await Eventually.Within(host.Services.GetRequiredService<UdpReceiver>().Bound, "UDP bind")).Port;
         return ingest;
     }
 
+    /// <summary>Stops ingest as the host does on SIGTERM (recordings closed); the folder stays until disposal.</summary>
+    public async Task StopAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _host.StopAsync(timeout.Token);
+    }
+
     public async ValueTask DisposeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        await _host.StopAsync(timeout.Token);
+        await StopAsync();
         _host.Dispose();
+        try
+        {
+            Directory.Delete(RecordingDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A test that made the folder unwritable cleans up after itself; anything left is in the temp folder.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 }

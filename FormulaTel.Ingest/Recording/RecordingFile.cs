@@ -1,0 +1,223 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Net;
+using FormulaTel.Ingest.Capture;
+using ZstdSharp;
+using ZstdSharp.Unsafe;
+
+namespace FormulaTel.Ingest.Recording;
+
+/// <summary>
+/// One open recording: a pcapng stream, compressed with zstd or gzip or not at all. The section header carries the
+/// metadata; each datagram is an Enhanced Packet Block; <see cref="Close"/> adds an Interface Statistics Block
+/// (start, end, count). Compressed, that last block is a frame (zstd) or member (gzip) of its own, stored rather
+/// than compressed, so a listing reads it from the file's tail without decompressing the file
+/// (<see cref="RecordingCatalog"/>). Between <see cref="Flush"/>es the stream is a valid prefix: a recording cut
+/// short by a crash reads up to its last flush.
+/// </summary>
+public sealed class RecordingFile : IDisposable
+{
+    public const string Application = "FormulaTel ingest";
+
+    private readonly FileStream _file;
+    private readonly Stream? _compressor;
+    private readonly CaptureCompression _compression;
+    private readonly PcapngWriter _writer;
+    private bool _closed;
+
+    private RecordingFile(string path, FileStream file, Stream? compressor, CaptureCompression compression)
+    {
+        Path = path;
+        _file = file;
+        _compressor = compressor;
+        _compression = compression;
+        _writer = new PcapngWriter(compressor ?? file);
+    }
+
+    public static CaptureCompression CompressionOf(string path) =>
+        path.EndsWith(".zst", StringComparison.OrdinalIgnoreCase) ? CaptureCompression.Zstd
+        : path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? CaptureCompression.Gzip
+        : CaptureCompression.None;
+
+    public static string Extension(CaptureCompression compression) => compression switch
+    {
+        CaptureCompression.Zstd => ".pcapng.zst",
+        CaptureCompression.Gzip => ".pcapng.gz",
+        _ => ".pcapng",
+    };
+
+    /// <summary>The level used when none is given: zstd 3, gzip 6 (each tool's own default).</summary>
+    public static int DefaultLevel(CaptureCompression compression) => compression == CaptureCompression.Zstd ? 3 : 6;
+
+    public string Path { get; }
+    public long Datagrams { get; private set; }
+    public DateTimeOffset? FirstAt { get; private set; }
+    public DateTimeOffset? LastAt { get; private set; }
+
+    /// <summary>Bytes in the file as of the last flush.</summary>
+    public long BytesOnDisk => _file.Length;
+
+    /// <summary>
+    /// Creates the file (never overwriting: "-2", "-3", … are tried after the name) and writes its section and
+    /// interface headers. Compressed as the name's ending says (.zst, .gz); <paramref name="level"/> null takes
+    /// the compressor's default.
+    /// </summary>
+    public static RecordingFile Create(string path, int? level, RecordingMetadata metadata, string interfaceName, string interfaceDescription)
+    {
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        System.IO.Directory.CreateDirectory(directory);
+        var file = CreateNew(path, out path);
+        var compression = CompressionOf(path);
+        Stream? compressor = null;
+        try
+        {
+            compressor = compression switch
+            {
+                CaptureCompression.Zstd => Zstd(file, level ?? DefaultLevel(compression)),
+                CaptureCompression.Gzip => new GZipStream(file, new ZLibCompressionOptions { CompressionLevel = level ?? DefaultLevel(compression) }, leaveOpen: true),
+                _ => null,
+            };
+            var recording = new RecordingFile(path, file, compressor, compression);
+            recording._writer.WriteSectionHeader(metadata.ToComments(), Application);
+            recording._writer.WriteInterface(interfaceName, interfaceDescription);
+            return recording;
+        }
+        catch
+        {
+            compressor?.Dispose();
+            file.Dispose();
+            throw;
+        }
+    }
+
+    private static CompressionStream Zstd(Stream file, int level)
+    {
+        var zstd = new CompressionStream(file, level, bufferSize: 32 * 1024, leaveOpen: true);
+        // Telemetry repeats at the game's tick and at its slower packets' rates: a 256 KB window finds those
+        // matches (a smaller one costs a tenth in size), and smaller tables than the level's keep an open
+        // recording near half a megabyte.
+        zstd.SetParameter(ZSTD_cParameter.ZSTD_c_windowLog, 18);
+        zstd.SetParameter(ZSTD_cParameter.ZSTD_c_hashLog, 15);
+        zstd.SetParameter(ZSTD_cParameter.ZSTD_c_chainLog, 15);
+        return zstd;
+    }
+
+    public void Write(ReadOnlySpan<byte> payload, IPEndPoint source, IPEndPoint destination, DateTimeOffset receivedAt)
+    {
+        _writer.WriteDatagram(payload, source, destination, receivedAt);
+        Datagrams++;
+        FirstAt ??= receivedAt;
+        LastAt = receivedAt;
+    }
+
+    /// <summary>Pushes everything written so far to the file (a gzip sync flush: readable up to here).</summary>
+    public void Flush()
+    {
+        _compressor?.Flush();
+        _file.Flush();
+    }
+
+    /// <summary>Writes the statistics block and closes the file.</summary>
+    public void Close(DateTimeOffset at, long dropped, string? comment)
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        _closed = true;
+        try
+        {
+            var start = FirstAt ?? at;
+            var statistics = new MemoryStream();
+            new PcapngWriter(statistics).WriteStatistics(at, start, LastAt ?? start, Datagrams, dropped, comment);
+            _compressor?.Dispose();
+            switch (_compression)
+            {
+                case CaptureCompression.Zstd:
+                    WriteStoredZstdFrame(_file, statistics.ToArray());
+                    break;
+                case CaptureCompression.Gzip:
+                    using (var tail = new GZipStream(_file, CompressionLevel.NoCompression, leaveOpen: true))
+                    {
+                        tail.Write(statistics.ToArray());
+                    }
+
+                    break;
+                default:
+                    _file.Write(statistics.ToArray());
+                    break;
+            }
+
+            _file.Flush();
+        }
+        finally
+        {
+            _file.Dispose();
+        }
+    }
+
+    /// <summary>Closes without the statistics block (after a failed write): what was flushed stays readable.</summary>
+    public void Dispose()
+    {
+        if (_closed)
+        {
+            return;
+        }
+
+        _closed = true;
+        try
+        {
+            _compressor?.Dispose();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The disk that failed the write fails this too; the file keeps what reached it.
+        }
+
+        try
+        {
+            _file.Dispose();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// A zstd frame holding <paramref name="data"/> as one raw block: magic, a single-segment header with a 4-byte
+    /// content size, the block header, the bytes. Readers decode it like any frame; a listing finds it at the end.
+    /// </summary>
+    public static void WriteStoredZstdFrame(Stream stream, ReadOnlySpan<byte> data)
+    {
+        Span<byte> header = stackalloc byte[12];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, CaptureReader.ZstdMagic);
+        header[4] = 0xA0; // frame header descriptor: content size in 4 bytes, single segment, no checksum
+        BinaryPrimitives.WriteUInt32LittleEndian(header[5..], (uint)data.Length);
+        var block = ((uint)data.Length << 3) | 1; // last block, raw
+        header[9] = (byte)block;
+        header[10] = (byte)(block >> 8);
+        header[11] = (byte)(block >> 16);
+        stream.Write(header);
+        stream.Write(data);
+    }
+
+    private static FileStream CreateNew(string path, out string created)
+    {
+        var name = System.IO.Path.GetFileName(path);
+        var extension = new[] { ".pcapng.zst", ".pcapng.gz", ".pcapng" }.FirstOrDefault(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase))
+            ?? System.IO.Path.GetExtension(name);
+        var stem = path[..^extension.Length];
+        for (var attempt = 1; ; attempt++)
+        {
+            created = attempt == 1 ? path : $"{stem}-{attempt}{extension}";
+            try
+            {
+                return new FileStream(created, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 16 * 1024);
+            }
+            catch (IOException) when (attempt < 100 && File.Exists(created))
+            {
+            }
+        }
+    }
+}
