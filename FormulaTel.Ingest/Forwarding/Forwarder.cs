@@ -16,6 +16,13 @@ public sealed partial class Forwarder : BackgroundService, IDatagramSink
 {
     private static readonly TimeSpan ResolveRetry = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long sends must go without an error before a failing target counts as working again. UDP cannot say
+    /// a datagram arrived: to a closed port, every other send on Linux is refused (the ICMP answer to the one
+    /// before), and the ones in between look sent.
+    /// </summary>
+    private static readonly TimeSpan RecoveredAfter = TimeSpan.FromSeconds(30);
+
     private readonly ForwardTarget[] _targets;
     private readonly DatagramQueue _queue;
     private readonly TimeProvider _time;
@@ -43,7 +50,7 @@ public sealed partial class Forwarder : BackgroundService, IDatagramSink
 
         foreach (var target in _targets)
         {
-            target.Failed("queue full (the forwarder fell behind)", _logger);
+            target.Failed("queue full (the forwarder fell behind)", receivedAt, _logger);
         }
     }
 
@@ -113,6 +120,7 @@ public sealed partial class Forwarder : BackgroundService, IDatagramSink
         private long _forwarded;
         private long _failed;
         private bool _failing;
+        private DateTimeOffset _lastFailure;
         private string? _lastError;
 
         public string Name { get; } = host.Contains(':') ? $"[{host}]:{port}" : $"{host}:{port}";
@@ -129,7 +137,7 @@ public sealed partial class Forwarder : BackgroundService, IDatagramSink
             if (error == SocketError.Success)
             {
                 Interlocked.Increment(ref _forwarded);
-                if (_failing)
+                if (_failing && now - _lastFailure >= RecoveredAfter)
                 {
                     _failing = false;
                     LogRecovered(logger, Name);
@@ -140,18 +148,19 @@ public sealed partial class Forwarder : BackgroundService, IDatagramSink
 
             // Refused (nobody listening, reported by ICMP on the connected socket), unreachable, or the send
             // buffer full (WouldBlock): this datagram is lost for this target only.
-            Failed(error.ToString(), logger);
+            Failed(error.ToString(), now, logger);
         }
 
-        public void Failed(string why, ILogger logger)
+        public void Failed(string why, DateTimeOffset now, ILogger logger)
         {
             Interlocked.Increment(ref _failed);
-            Failing(why, logger);
+            Failing(why, now, logger);
         }
 
-        private void Failing(string why, ILogger logger)
+        private void Failing(string why, DateTimeOffset now, ILogger logger)
         {
             _lastError = why;
+            _lastFailure = now;
             if (!_failing)
             {
                 _failing = true;
@@ -159,7 +168,7 @@ public sealed partial class Forwarder : BackgroundService, IDatagramSink
             }
         }
 
-        public ForwardTargetStats Snapshot() => new(Name, Interlocked.Read(ref _forwarded), Interlocked.Read(ref _failed), _failing, _lastError);
+        public ForwardTargetStats Snapshot() => new(Name, Interlocked.Read(ref _forwarded), Interlocked.Read(ref _failed), Volatile.Read(ref _failing), _lastError);
 
         public void Dispose() => _socket?.Dispose();
 
@@ -182,7 +191,7 @@ public sealed partial class Forwarder : BackgroundService, IDatagramSink
             }
             catch (Exception e) when (e is SocketException or InvalidOperationException)
             {
-                Failing($"cannot resolve or reach {host}: {e.Message}", logger);
+                Failing($"cannot resolve or reach {host}: {e.Message}", now, logger);
                 return false;
             }
         }

@@ -104,10 +104,16 @@ public static class RecordingCatalog
         }
 
         var closed = reader.Statistics is not null;
+        if (metadata is not null && !closed)
+        {
+            // A recording whose ingest was killed: it ends where the last flush did, often inside a compressed block.
+            problem = "not closed (ingest stopped without closing it); read up to its last flush";
+        }
+
         return new RecordingSummary(path, bytes, metadata,
             first is { } f ? new DateTimeOffset(f, TimeSpan.Zero) : metadata?.Started,
             last is { } l ? new DateTimeOffset(l, TimeSpan.Zero) : null,
-            datagrams, sources.Count, closed, problem ?? (metadata is not null && !closed ? "not closed (ingest stopped without closing it); read up to its last flush" : null));
+            datagrams, sources.Count, closed, problem);
     }
 
     /// <summary>

@@ -30,10 +30,18 @@ public sealed class IngestTestHost : IAsyncDisposable
     public FrameBuffer Buffer => Services.GetRequiredService<FrameBuffer>();
     public int UdpPort { get; private set; }
 
-    public static async Task<IngestTestHost> StartAsync(Uri rpcAddress, Dictionary<string, string?>? settings = null, TimeProvider? time = null)
+    /// <summary>An rpc address nothing listens on: frames stay in ingest's buffer, where a test reads them.</summary>
+    public static Uri NoRpc() => new($"http://127.0.0.1:{FreePort.Tcp()}");
+
+    public static async Task<IngestTestHost> StartAsync(Uri rpcAddress, Dictionary<string, string?>? settings = null, TimeProvider? time = null, ILoggerProvider? logs = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         var recordings = Directory.CreateTempSubdirectory("formulatel-recordings-").FullName;
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
