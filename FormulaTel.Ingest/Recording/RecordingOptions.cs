@@ -18,7 +18,7 @@ public sealed class RecordingOptions : IValidatableObject
     public string? Directory { get; set; }
 
     /// <summary>
-    /// Zstd (.pcapng.zst, the default), Gzip (.pcapng.gz) or None (.pcapng). Wireshark and tshark (3.6 and later for
+    /// Zstd (.pcapng.zst, the default), Gzip (.pcapng.gz) or None (.pcapng). Wireshark and tshark (4.0 and later for
     /// zstd) open both compressed kinds as they are; docs/recording.md has what each costs in size and CPU.
     /// </summary>
     public CaptureCompression Compression { get; set; } = CaptureCompression.Zstd;

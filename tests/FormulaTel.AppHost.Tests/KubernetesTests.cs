@@ -23,13 +23,14 @@ public sealed class KubernetesTests
         var expected = new Dictionary<string, (string Type, string[] Bindings, string[] Env)>
         {
             ["rpc"] = ("project.v0", ["grpc", "http", "https"], [.. otlp, "ConnectionStrings__kafka", "GRPC_PORT"]),
-            ["ingest"] = ("project.v0", ["http", "https", "udp"], [.. otlp, .. findsRpc, "Ingest__UdpPort"]),
+            ["ingest"] = ("project.v0", ["http", "https", "udp"], [.. otlp, .. findsRpc, "Ingest__UdpPort", "Ingest__Recording__Directory", "Ingest__ForwardTo"]),
             ["web"] = ("project.v0", ["http", "https"], [.. otlp, .. findsRpc, "ConnectionStrings__kafka"]),
             ["kafka"] = ("container.v0", ["internal", "tcp"], ["KAFKA_ADVERTISED_LISTENERS", "KAFKA_LISTENERS", "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "KAFKA_LOG_DIRS"]),
             ["otelcollector"] = ("container.v0", ["grpc", "health", "http"], ["ASPIRE_API_KEY", "ASPIRE_ENDPOINT", "PROMETHEUS_ENDPOINT"]),
             ["prometheus"] = ("container.v0", ["http"], []),
             ["grafana"] = ("container.v0", ["http"], ["GF_AUTH_ANONYMOUS_ENABLED", "GF_AUTH_ANONYMOUS_ORG_ROLE", "GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH", "GF_SECURITY_ADMIN_PASSWORD", "PROMETHEUS_ENDPOINT"]),
             ["grafana-admin-password"] = ("parameter.v0", [], []),
+            ["forward-to"] = ("parameter.v0", [], []),
         };
 
         using var manifest = await AppHostProcess.ManifestAsync();
@@ -53,6 +54,12 @@ public sealed class KubernetesTests
         Assert.Equal("20777", Env("ingest", "Ingest__UdpPort"));
         Assert.Equal(20777, resources["ingest"].GetProperty("bindings").GetProperty("udp").GetProperty("targetPort").GetInt32());
         Assert.True(resources["grafana-admin-password"].GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
+        // Recordings in the container's data directory (a claim in Kubernetes); forwarding targets as a plain parameter, none by default.
+        Assert.Equal(FormulaTelModel.ContainerRecordingDirectory, Env("ingest", "Ingest__Recording__Directory"));
+        Assert.Equal("{forward-to.value}", Env("ingest", "Ingest__ForwardTo"));
+        var forwardTo = resources["forward-to"].GetProperty("inputs").GetProperty("value");
+        Assert.False(forwardTo.TryGetProperty("secret", out _));
+        Assert.Equal("", forwardTo.GetProperty("default").GetProperty("value").GetString());
     }
 
     [Fact]
@@ -103,7 +110,7 @@ public sealed class KubernetesTests
     {
         var objects = await RenderAsync();
         var kinds = objects.GroupBy(o => o.Kind).ToDictionary(g => g.Key, g => g.Count());
-        Assert.Equal(new Dictionary<string, int> { ["ConfigMap"] = 4, ["Deployment"] = 7, ["Namespace"] = 1, ["PersistentVolumeClaim"] = 1, ["Service"] = 9, ["StatefulSet"] = 1 }, kinds);
+        Assert.Equal(new Dictionary<string, int> { ["ConfigMap"] = 5, ["Deployment"] = 7, ["Namespace"] = 1, ["PersistentVolumeClaim"] = 2, ["Service"] = 9, ["StatefulSet"] = 1 }, kinds);
 
         var kafka = Assert.IsType<V1StatefulSet>(Assert.Single(objects, o => o.Kind == "StatefulSet"));
         Assert.Equal("formulatel-kafka-data", Assert.Single(kafka.Spec.VolumeClaimTemplates).Metadata.Name);
@@ -127,6 +134,21 @@ public sealed class KubernetesTests
         var password = deployments["grafana"].Spec.Template.Spec.Containers[0].Env.Single(e => e.Name == "GF_SECURITY_ADMIN_PASSWORD");
         Assert.Equal((KustomizeGenerator.SecretName, "grafana-admin-password"), (password.ValueFrom.SecretKeyRef.Name, password.ValueFrom.SecretKeyRef.Key));
         Assert.All(objects.Where(o => o.Kind != "Namespace"), o => Assert.Equal(KustomizeGenerator.Namespace, ((IMetadata<V1ObjectMeta>)o).Metadata.NamespaceProperty));
+
+        // Ingest keeps its recordings on a claim, mounted where the environment says; one pod at a time holds it.
+        var ingestPod = deployments["ingest"].Spec;
+        Assert.Equal("Recreate", ingestPod.Strategy.Type);
+        var ingestContainer = ingestPod.Template.Spec.Containers.Single();
+        var mount = Assert.Single(ingestContainer.VolumeMounts);
+        Assert.Equal(ingestContainer.Env.Single(e => e.Name == "Ingest__Recording__Directory").Value, mount.MountPath);
+        Assert.Equal("ingest-recordings", ingestPod.Template.Spec.Volumes.Single(v => v.Name == mount.Name).PersistentVolumeClaim.ClaimName);
+        var claim = objects.OfType<V1PersistentVolumeClaim>().Single(c => c.Metadata.Name == "ingest-recordings");
+        Assert.Equal("25Gi", claim.Spec.Resources.Requests["storage"].ToString());
+
+        // Forwarding targets from the plain parameters' ConfigMap (empty: none), which kustomize names with a hash.
+        var forwardTo = ingestContainer.Env.Single(e => e.Name == "Ingest__ForwardTo").ValueFrom.ConfigMapKeyRef;
+        Assert.StartsWith(KustomizeGenerator.ParametersConfigMap + "-", forwardTo.Name, StringComparison.Ordinal);
+        Assert.Equal("", objects.OfType<V1ConfigMap>().Single(c => c.Metadata.Name == forwardTo.Name).Data[forwardTo.Key]);
     }
 
     [Fact]
@@ -173,6 +195,11 @@ public sealed class KubernetesTests
                     if (env.ValueFrom?.SecretKeyRef is { } secret)
                     {
                         Assert.Equal(KustomizeGenerator.SecretName, secret.Name); // the one Secret users create (README)
+                    }
+
+                    if (env.ValueFrom?.ConfigMapKeyRef is { } key)
+                    {
+                        Assert.True(configMaps.TryGetValue(key.Name, out var map) && map.Data.ContainsKey(key.Key), $"{name}: {env.Name} from ConfigMap {key.Name} key {key.Key}");
                     }
 
                     // Every in-cluster URL names a Service that has that port.
