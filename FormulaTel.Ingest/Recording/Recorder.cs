@@ -32,6 +32,19 @@ public sealed partial class Recorder : BackgroundService, IDatagramSink
     /// <summary>How long a recording must have been quiet to be closed for a new one when the cap is reached.</summary>
     private static readonly TimeSpan EvictableAfter = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// The recorder takes what has queued up this often, rather than waking for each datagram: a wake-up costs
+    /// more than writing a datagram, and the receive loop's hand-off stays a copy and a queue write.
+    /// </summary>
+    private static readonly TimeSpan GatherInterval = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// With no level configured, a recording opened while this many are open already compresses at the fastest
+    /// level: one rig's recording is small at the default level and cheap either way; twenty rigs' at the default
+    /// level would cost ingest most of its CPU again (docs/benchmarks.md).
+    /// </summary>
+    public const int FastCompressionFrom = 8;
+
     public Recorder(IOptions<RecordingOptions> options, IDatagramLabeler labeler, RecordingMetrics metrics, TimeProvider time, ILogger<Recorder> logger)
     {
         _options = options.Value;
@@ -74,10 +87,11 @@ public sealed partial class Recorder : BackgroundService, IDatagramSink
         var now = _time.GetUtcNow();
         _nextFlush = now + _options.FlushInterval;
         _nextRetention = now;
-        Task<bool>? waiting = null;
+        // Gathering is paced by the machine's clock; what is due (flushes, idle, retention) by the recorder's.
+        using var gather = new PeriodicTimer(GatherInterval);
         try
         {
-            while (true)
+            do
             {
                 while (_queue.Reader.TryRead(out var datagram))
                 {
@@ -85,25 +99,8 @@ public sealed partial class Recorder : BackgroundService, IDatagramSink
                 }
 
                 Housekeeping();
-                waiting ??= _queue.Reader.WaitToReadAsync(stoppingToken).AsTask();
-                if (!waiting.IsCompleted)
-                {
-                    var due = (_nextFlush < _nextRetention ? _nextFlush : _nextRetention) - _time.GetUtcNow();
-                    using var tick = new CancellationTokenSource();
-                    await Task.WhenAny(waiting, Task.Delay(due > TimeSpan.Zero ? due : TimeSpan.Zero, _time, tick.Token)).ConfigureAwait(false);
-                    await tick.CancelAsync().ConfigureAwait(false);
-                }
-
-                if (waiting.IsCompleted)
-                {
-                    if (!await waiting.ConfigureAwait(false))
-                    {
-                        break;
-                    }
-
-                    waiting = null;
-                }
             }
+            while (await gather.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -228,7 +225,9 @@ public sealed partial class Recorder : BackgroundService, IDatagramSink
     {
         var extension = RecordingFile.Extension(_options.Compression);
         var settings = new RecordingWriterSettings(
-            m => Path.Combine(Directory, FileName(m) + extension), _options.CompressionLevel, _options.RetryAfterFailure, source);
+            m => Path.Combine(Directory, FileName(m) + extension),
+            _options.CompressionLevel ?? (_recordings.Count >= FastCompressionFrom ? 1 : null),
+            _options.RetryAfterFailure, source);
         var recording = new RecordingWriter(settings, _metrics, _time);
         recording.Failed += (path, e) =>
         {

@@ -2,8 +2,6 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Net;
 using FormulaTel.Ingest.Capture;
-using ZstdSharp;
-using ZstdSharp.Unsafe;
 
 namespace FormulaTel.Ingest.Recording;
 
@@ -54,7 +52,7 @@ public sealed class RecordingFile : IDisposable
     public DateTimeOffset? FirstAt { get; private set; }
     public DateTimeOffset? LastAt { get; private set; }
 
-    /// <summary>Bytes in the file as of the last flush.</summary>
+    /// <summary>Bytes handed to the file so far (a compressor may still hold some).</summary>
     public long BytesOnDisk => _file.Length;
 
     /// <summary>
@@ -73,7 +71,7 @@ public sealed class RecordingFile : IDisposable
         {
             compressor = compression switch
             {
-                CaptureCompression.Zstd => Zstd(file, level ?? DefaultLevel(compression)),
+                CaptureCompression.Zstd => ZstdCompression.Create(file, level ?? DefaultLevel(compression)),
                 CaptureCompression.Gzip => new GZipStream(file, new ZLibCompressionOptions { CompressionLevel = level ?? DefaultLevel(compression) }, leaveOpen: true),
                 _ => null,
             };
@@ -88,18 +86,6 @@ public sealed class RecordingFile : IDisposable
             file.Dispose();
             throw;
         }
-    }
-
-    private static CompressionStream Zstd(Stream file, int level)
-    {
-        var zstd = new CompressionStream(file, level, bufferSize: 32 * 1024, leaveOpen: true);
-        // Telemetry repeats at the game's tick and at its slower packets' rates: a 256 KB window finds those
-        // matches (a smaller one costs a tenth in size), and smaller tables than the level's keep an open
-        // recording near half a megabyte.
-        zstd.SetParameter(ZSTD_cParameter.ZSTD_c_windowLog, 18);
-        zstd.SetParameter(ZSTD_cParameter.ZSTD_c_hashLog, 15);
-        zstd.SetParameter(ZSTD_cParameter.ZSTD_c_chainLog, 15);
-        return zstd;
     }
 
     public void Write(ReadOnlySpan<byte> payload, IPEndPoint source, IPEndPoint destination, DateTimeOffset receivedAt)

@@ -23,7 +23,10 @@ public sealed class RecordingOptions : IValidatableObject
     /// </summary>
     public CaptureCompression Compression { get; set; } = CaptureCompression.Zstd;
 
-    /// <summary>The compressor's level: zstd 1–19 (default 3), gzip 1–9 (default 6). Empty takes the default.</summary>
+    /// <summary>
+    /// The compressor's level: zstd 1–19, gzip 1–9. Empty: the compressor's default (zstd 3, gzip 6), and its
+    /// fastest (1) for recordings opened while 8 or more are open, so many rigs at once stay cheap.
+    /// </summary>
     public int? CompressionLevel { get; set; }
 
     /// <summary>Recordings older than this (by their last write) are deleted, oldest first.</summary>

@@ -31,6 +31,7 @@ public sealed class RecordingWriter(RecordingWriterSettings settings, RecordingM
     private string? _track;
     private string? _sessionType;
     private long _unflushed;
+    private long _bytesCounted;
     private long _dropped;
     private DateTimeOffset? _retryAt;
 
@@ -108,10 +109,9 @@ public sealed class RecordingWriter(RecordingWriterSettings settings, RecordingM
 
         try
         {
-            var before = file.BytesOnDisk;
             file.Flush();
             metrics.Recorded(_unflushed);
-            metrics.BytesWritten(file.BytesOnDisk - before);
+            CountBytes(file.BytesOnDisk);
             _unflushed = 0;
             Flushed?.Invoke();
         }
@@ -132,10 +132,9 @@ public sealed class RecordingWriter(RecordingWriterSettings settings, RecordingM
 
         try
         {
-            var before = file.BytesOnDisk;
             file.Close(time.GetUtcNow(), _dropped, $"closed: {why}; sources: {_sources.Count}; sessions: {Math.Max(1, _sessions.Count)}");
             metrics.Recorded(_unflushed);
-            metrics.BytesWritten(new FileInfo(file.Path).Length - before);
+            CountBytes(new FileInfo(file.Path).Length);
             _unflushed = 0;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -149,6 +148,13 @@ public sealed class RecordingWriter(RecordingWriterSettings settings, RecordingM
             File = null;
             metrics.FileClosed(evicted);
         }
+    }
+
+    /// <summary>Counts the file's growth since the last count (a new file starts from nothing).</summary>
+    private void CountBytes(long length)
+    {
+        metrics.BytesWritten(length - _bytesCounted);
+        _bytesCounted = length;
     }
 
     private void Open(bool force)
@@ -177,6 +183,7 @@ public sealed class RecordingWriter(RecordingWriterSettings settings, RecordingM
                 $"udp/{port}",
                 $"UDP datagrams FormulaTel received on port {port}; IP headers made from each datagram's source and the local address");
             metrics.FileOpened();
+            _bytesCounted = 0;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

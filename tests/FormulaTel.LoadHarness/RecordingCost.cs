@@ -24,7 +24,9 @@ internal static class RecordingCost
         Console.WriteLine($"{rigs} rigs × the simulator's mix at 60 Hz, {seconds} s measured after 5 s warm-up; {Build()} build");
         Console.WriteLine("| recording | datagrams sent | received by ingest | kernel drops | not recorded | ingest CPU (% of a core) | rpc CPU | ingest RSS | written |");
         Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
-        foreach (var mode in new[] { "off", "Zstd", "Gzip", "off", "Zstd" })
+        // Each rig some way into its race (cars spread out, as most of a session is), not all on the grid at once.
+        var fields = Enumerable.Range(0, rigs).Select(rig => Advanced(new SimulatedField(20, 0), TimeSpan.FromMinutes(10 + rig))).ToArray();
+        foreach (var (mode, level) in new (string, int?)[] { ("off", null), ("None", null), ("Zstd", 1), ("Zstd", 3), ("Gzip", 1), ("Gzip", 6), ("off", null), ("None", null), ("Zstd", 1) })
         {
             using var recordings = new TempDirectory();
             var grpcPort = FreePort.Tcp();
@@ -34,18 +36,21 @@ internal static class RecordingCost
                 ["Ingest__RpcAddress"] = $"http://127.0.0.1:{grpcPort}",
                 ["Ingest__Recording__Enabled"] = mode == "off" ? "false" : "true",
                 ["Ingest__Recording__Compression"] = mode == "off" ? "Zstd" : mode,
+                ["Ingest__Recording__CompressionLevel"] = level?.ToString(CultureInfo.InvariantCulture) ?? "",
                 ["Ingest__Recording__Directory"] = recordings.Path,
             });
-            var load = new RigLoad(rigs, ingest.UdpPort);
+            var load = new RigLoad(fields, ingest.UdpPort);
             using var stop = new CancellationTokenSource();
             var sending = load.RunAsync(stop.Token);
             await Task.Delay(TimeSpan.FromSeconds(5));
             var (ingestCpu0, rpcCpu0, sent0, drops0) = (ingest.CpuSeconds(), rpc.CpuSeconds(), load.Sent, KernelDrops(ingest.UdpPort));
+            var ingestSystem0 = ingest.SystemSeconds();
             var stats0 = await ingest.StatsAsync();
             var clock = Stopwatch.StartNew();
             await Task.Delay(TimeSpan.FromSeconds(seconds));
             var elapsed = clock.Elapsed.TotalSeconds;
             var (ingestCpu, rpcCpu, sent, drops) = (ingest.CpuSeconds() - ingestCpu0, rpc.CpuSeconds() - rpcCpu0, load.Sent - sent0, KernelDrops(ingest.UdpPort) - drops0);
+            var ingestSystem = ingest.SystemSeconds() - ingestSystem0;
             var rss = ingest.ResidentMegabytes();
             await stop.CancelAsync();
             await sending;
@@ -54,7 +59,7 @@ internal static class RecordingCost
             var recording = stats.GetProperty("recording");
             var notRecorded = recording.GetProperty("datagramsDroppedByReason").EnumerateObject().Sum(p => p.Value.GetInt64());
             var written = recording.GetProperty("bytesWritten").GetInt64() - stats0.GetProperty("recording").GetProperty("bytesWritten").GetInt64();
-            Console.WriteLine($"| {mode} | {sent:N0} | {received:N0} | {drops:N0} | {notRecorded:N0} | {ingestCpu / elapsed * 100:0.0} % | {rpcCpu / elapsed * 100:0.0} % | {rss:0} MB | {written / 1e6:0.0} MB ({written / elapsed * 3600 / rigs / 1e6:0} MB/h per rig) |");
+            Console.WriteLine($"| {mode}{(level is { } l ? $" {l}" : "")} | {sent:N0} | {received:N0} | {drops:N0} | {notRecorded:N0} | {ingestCpu / elapsed * 100:0.0} % ({ingestSystem / elapsed * 100:0.0} % in the kernel) | {rpcCpu / elapsed * 100:0.0} % | {rss:0} MB | {written / 1e6:0.0} MB ({written / elapsed * 3600 / rigs / 1e6:0} MB/h per rig) |");
         }
     }
 
@@ -163,6 +168,7 @@ internal static class RecordingCost
     {
         var field = new SimulatedField(20, 0);
         var writer = new F1PacketWriter(field, 0xF1F1);
+        // An hour from the start of the race: the grid, the start, and the field spread out.
         var buffer = new byte[1500];
         const int rate = 60;
         for (long tick = 0; tick < length.TotalSeconds * rate; tick++)
@@ -212,7 +218,7 @@ internal static class RecordingCost
     }
 
     /// <summary>N rigs, each its own socket and session, sending the simulator's mix at 60 Hz from one loop.</summary>
-    private sealed class RigLoad(int rigs, int port)
+    private sealed class RigLoad(SimulatedField[] fields, int port)
     {
         private long _sent;
 
@@ -221,7 +227,7 @@ internal static class RecordingCost
         public Task RunAsync(CancellationToken cancellationToken) => Task.Factory.StartNew(() =>
         {
             var target = new IPEndPoint(IPAddress.Loopback, port);
-            var fields = Enumerable.Range(0, rigs).Select(_ => new SimulatedField(20, 0)).ToArray();
+            var rigs = fields.Length;
             var writers = fields.Select((f, i) => new F1PacketWriter(f, 0xA000ul + (ulong)i)).ToArray();
             var sockets = fields.Select(_ => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp)).ToArray();
             foreach (var socket in sockets)
@@ -276,6 +282,17 @@ internal static class RecordingCost
                 socket.Dispose();
             }
         }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private static SimulatedField Advanced(SimulatedField field, TimeSpan by)
+    {
+        for (var i = 0; i < by.TotalSeconds * 60; i++)
+        {
+            field.Step(1.0 / 60);
+            field.TakeEvents();
+        }
+
+        return field;
     }
 
     /// <summary>A service as its own process from this harness' build output.</summary>
@@ -337,12 +354,17 @@ internal static class RecordingCost
 
         public Task<JsonElement> StatsAsync() => _http.GetFromJsonAsync<JsonElement>("/stats");
 
-        public double CpuSeconds()
+        public double CpuSeconds() => UserSeconds() + SystemSeconds();
+
+        // /proc/PID/stat: utime and stime, the 14th and 15th fields, in clock ticks (100 a second).
+        public double UserSeconds() => StatField(11) / 100.0;
+
+        public double SystemSeconds() => StatField(12) / 100.0;
+
+        private long StatField(int index)
         {
-            // /proc/PID/stat: utime and stime, the 14th and 15th fields, in clock ticks (100 a second).
             var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+            return long.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[index], CultureInfo.InvariantCulture);
         }
 
         public double ResidentMegabytes() =>

@@ -124,6 +124,31 @@ public class RecordingFormatTests
         Assert.Equal(recorded, ReadPayloads(file));
     }
 
+    [Fact]
+    public void The_machine_s_libzstd_and_the_managed_port_write_streams_that_read_back_the_same()
+    {
+        // Debian's libzstd.so.1 (tshark needs it too) is what ingest uses here; elsewhere the managed port.
+        Assert.True(ZstdCompression.IsNative, "libzstd.so.1 should be on a Debian machine");
+        var data = SimulatedDatagrams.Session(9, ticks: 200).SelectMany(d => d).ToArray();
+        foreach (var native in new[] { true, false })
+        {
+            var compressed = new MemoryStream();
+            using (var zstd = ZstdCompression.Create(compressed, level: 3, preferNative: native))
+            {
+                zstd.Write(data.AsSpan(0, data.Length / 2));
+                zstd.Flush(); // a block boundary mid-stream, as every second in ingest
+                zstd.Write(data.AsSpan(data.Length / 2));
+            }
+
+            Assert.True(compressed.Length < data.Length / 3, $"native {native}: {compressed.Length} of {data.Length}");
+            compressed.Position = 0;
+            using var decompressed = new ZstdSharp.DecompressionStream(compressed);
+            var back = new MemoryStream();
+            decompressed.CopyTo(back);
+            Assert.Equal(data, back.ToArray());
+        }
+    }
+
     internal static List<byte[]> ReadPayloads(string file)
     {
         using var reader = CaptureReader.Open(file);
