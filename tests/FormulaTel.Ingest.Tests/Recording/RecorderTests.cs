@@ -130,7 +130,7 @@ public class RecorderTests
         foreach (var signal in new[] { "TERM", "KILL" })
         {
             var folder = Directory.CreateDirectory(directory.File(signal)).FullName;
-            await using var ingest = await IngestProcess.StartAsync(new Dictionary<string, string> { ["Ingest__Recording__Directory"] = folder });
+            await using var ingest = await ServiceProcess.StartIngestAsync(new Dictionary<string, string> { ["Ingest__Recording__Directory"] = folder });
             var datagrams = SimulatedDatagrams.Session(1234, ticks: 60);
             using var client = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
             foreach (var datagram in datagrams)
