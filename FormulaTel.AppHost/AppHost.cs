@@ -99,7 +99,9 @@ namespace FormulaTel.AppHost
             }
 
             // Other apps that get every datagram as the game sent it: "host:port,host:port" (README: Forwarding).
-            var forwardTo = builder.AddParameter(ForwardToParameter, "", publishValueAsDefault: true);
+            // The value is read here (Parameters:forward-to, empty when not set) rather than left to the parameter:
+            // one given a value does not look at configuration.
+            var forwardTo = builder.AddParameter(ForwardToParameter, builder.Configuration[$"Parameters:{ForwardToParameter}"] ?? "", publishValueAsDefault: true);
             ingest.WithEnvironment("Ingest__ForwardTo", forwardTo);
 
             var web = builder.AddProject<Projects.FormulaTel_Web>("web")

@@ -118,8 +118,7 @@ public static class RecordingCatalog
 
     /// <summary>
     /// The statistics block a closed recording ends with, read from the file's tail. Uncompressed and zstd, the
-    /// block itself is the last bytes (zstd: in a raw block of a frame of its own); its trailing length says where
-    /// it starts. gzip: it is the last member, stored, whose uncompressed size is the file's last 4 bytes, so its
+    /// block itself is the last bytes (zstd: the frame's raw last block); its trailing length says where it starts. gzip: it is the last member, stored, whose uncompressed size is the file's last 4 bytes, so its
     /// start is a few bytes before that many from the end.
     /// </summary>
     private static CaptureStatistics? ReadTailStatistics(string path, CaptureCompression compression)
@@ -142,7 +141,7 @@ public static class RecordingCatalog
         var block = compression switch
         {
             CaptureCompression.Gzip => StoredGzipMember(tail, size),
-            CaptureCompression.Zstd when IsStoredZstdFrame(tail.AsSpan(tail.Length - size - 12, 12), size) => tail[^size..],
+            CaptureCompression.Zstd when IsStoredLastBlock(tail.AsSpan(tail.Length - size - 3, 3), size) => tail[^size..],
             CaptureCompression.None => tail[^size..],
             _ => [],
         };
@@ -157,10 +156,8 @@ public static class RecordingCatalog
         return CaptureReader.ParseStatistics(block.AsSpan(8, block.Length - 12), bigEndian: false);
     }
 
-    private static bool IsStoredZstdFrame(ReadOnlySpan<byte> header, int size) =>
-        BinaryPrimitives.ReadUInt32LittleEndian(header) == CaptureReader.ZstdMagic && header[4] == 0xA0
-        && BinaryPrimitives.ReadUInt32LittleEndian(header[5..]) == size
-        && (header[9] | header[10] << 8 | header[11] << 16) == (size << 3 | 1);
+    /// <summary>A zstd block header for a raw last block of <paramref name="size"/> bytes.</summary>
+    private static bool IsStoredLastBlock(ReadOnlySpan<byte> header, int size) => (header[0] | header[1] << 8 | header[2] << 16) == (size << 3 | 1);
 
     private static byte[] StoredGzipMember(byte[] tail, int size)
     {

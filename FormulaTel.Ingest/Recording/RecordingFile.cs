@@ -8,8 +8,8 @@ namespace FormulaTel.Ingest.Recording;
 /// <summary>
 /// One open recording: a pcapng stream, compressed with zstd or gzip or not at all. The section header carries the
 /// metadata; each datagram is an Enhanced Packet Block; <see cref="Close"/> adds an Interface Statistics Block
-/// (start, end, count). Compressed, that last block is a frame (zstd) or member (gzip) of its own, stored rather
-/// than compressed, so a listing reads it from the file's tail without decompressing the file
+/// (start, end, count). Compressed, that last block is stored rather than compressed (zstd: the frame's last block;
+/// gzip: a member of its own), so a listing reads it from the file's tail without decompressing the file
 /// (<see cref="RecordingCatalog"/>). Between <see cref="Flush"/>es the stream is a valid prefix: a recording cut
 /// short by a crash reads up to its last flush.
 /// </summary>
@@ -117,13 +117,15 @@ public sealed class RecordingFile : IDisposable
             var start = FirstAt ?? at;
             var statistics = new MemoryStream();
             new PcapngWriter(statistics).WriteStatistics(at, start, LastAt ?? start, Datagrams, dropped, comment);
-            _compressor?.Dispose();
-            switch (_compression)
+            switch (_compressor)
             {
-                case CaptureCompression.Zstd:
-                    WriteStoredZstdFrame(_file, statistics.ToArray());
+                case ZstdCompression.ZstdFrameStream zstd:
+                    // The frame's last block, stored: the file's last bytes are the statistics block.
+                    zstd.EndWithStoredBlock(statistics.ToArray());
                     break;
-                case CaptureCompression.Gzip:
+                case GZipStream gzip:
+                    // A gzip member of its own, stored (gzip readers, Wireshark's too, read concatenated members).
+                    gzip.Dispose();
                     using (var tail = new GZipStream(_file, CompressionLevel.NoCompression, leaveOpen: true))
                     {
                         tail.Write(statistics.ToArray());
@@ -168,24 +170,6 @@ public sealed class RecordingFile : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
         }
-    }
-
-    /// <summary>
-    /// A zstd frame holding <paramref name="data"/> as one raw block: magic, a single-segment header with a 4-byte
-    /// content size, the block header, the bytes. Readers decode it like any frame; a listing finds it at the end.
-    /// </summary>
-    public static void WriteStoredZstdFrame(Stream stream, ReadOnlySpan<byte> data)
-    {
-        Span<byte> header = stackalloc byte[12];
-        BinaryPrimitives.WriteUInt32LittleEndian(header, CaptureReader.ZstdMagic);
-        header[4] = 0xA0; // frame header descriptor: content size in 4 bytes, single segment, no checksum
-        BinaryPrimitives.WriteUInt32LittleEndian(header[5..], (uint)data.Length);
-        var block = ((uint)data.Length << 3) | 1; // last block, raw
-        header[9] = (byte)block;
-        header[10] = (byte)(block >> 8);
-        header[11] = (byte)(block >> 16);
-        stream.Write(header);
-        stream.Write(data);
     }
 
     private static FileStream CreateNew(string path, out string created)

@@ -20,15 +20,115 @@ public static class ZstdCompression
     /// <summary>True when the machine's libzstd is used.</summary>
     public static bool IsNative => Native.Value;
 
-    /// <summary>A stream that compresses into <paramref name="output"/> (left open when disposed).</summary>
-    public static Stream Create(Stream output, int level, bool preferNative = true) =>
-        preferNative && IsNative ? new NativeZstdStream(output, level) : Managed(output, level);
+    /// <summary>A stream that compresses into <paramref name="output"/> (left open when disposed) as one zstd frame.</summary>
+    public static ZstdFrameStream Create(Stream output, int level, bool preferNative = true) => new(output, level, preferNative && IsNative);
 
-    private static ZstdSharp.CompressionStream Managed(Stream output, int level)
+    /// <summary>
+    /// One zstd frame. Besides ending it the usual way (disposing), <see cref="EndWithStoredBlock"/> ends it with a
+    /// last block of uncompressed bytes, which then are the file's last bytes, readable without decompressing: how a
+    /// recording's closing statistics block is written. (Wireshark 4.0 reads only the first frame of a zstd file, so
+    /// a frame of its own would not do.)
+    /// </summary>
+    public sealed class ZstdFrameStream : Stream
     {
-        var zstd = new ZstdSharp.CompressionStream(output, level, bufferSize: 32 * 1024, leaveOpen: true);
-        zstd.SetParameter(ZSTD_cParameter.ZSTD_c_windowLog, WindowLog);
-        return zstd;
+        private readonly Stream _output;
+        private readonly Cutoff _cutoff;
+        private readonly Stream _compressor;
+
+        internal ZstdFrameStream(Stream output, int level, bool native)
+        {
+            _output = output;
+            _cutoff = new Cutoff(output);
+            if (native)
+            {
+                _compressor = new NativeZstdStream(_cutoff, level);
+            }
+            else
+            {
+                var managed = new ZstdSharp.CompressionStream(_cutoff, level, bufferSize: 32 * 1024, leaveOpen: true);
+                managed.SetParameter(ZSTD_cParameter.ZSTD_c_windowLog, WindowLog);
+                managed.SetParameter(ZSTD_cParameter.ZSTD_c_checksumFlag, 0);
+                _compressor = managed;
+            }
+        }
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(ReadOnlySpan<byte> buffer) => _compressor.Write(buffer);
+
+        public override void Write(byte[] buffer, int offset, int count) => _compressor.Write(buffer, offset, count);
+
+        /// <summary>Ends the current block: everything written so far decodes.</summary>
+        public override void Flush() => _compressor.Flush();
+
+        /// <summary>Ends the frame with <paramref name="last"/> as a raw last block (at most 128 KB).</summary>
+        public void EndWithStoredBlock(ReadOnlySpan<byte> last)
+        {
+            if (last.Length > 128 * 1024)
+            {
+                throw new ArgumentOutOfRangeException(nameof(last), "A zstd block holds at most 128 KB.");
+            }
+
+            _compressor.Flush();
+            // The compressor's own ending (an empty last block) is not written; ours is: Last_Block set, Raw, size.
+            _cutoff.Closed = true;
+            _compressor.Dispose();
+            var header = ((uint)last.Length << 3) | 1;
+            _output.Write([(byte)header, (byte)(header >> 8), (byte)(header >> 16)]);
+            _output.Write(last);
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _compressor.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
+    /// <summary>Passes writes on until closed; after that they go nowhere.</summary>
+    private sealed class Cutoff(Stream output) : Stream
+    {
+        public bool Closed { get; set; }
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (!Closed)
+            {
+                output.Write(buffer);
+            }
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Flush()
+        {
+            if (!Closed)
+            {
+                output.Flush();
+            }
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     /// <summary>libzstd's streaming API (zstd.h, stable since 1.4): a context, its parameters, compressStream2.</summary>
@@ -38,6 +138,7 @@ public static class ZstdCompression
 
         public const int CompressionLevel = 100;
         public const int WindowLogParameter = 101;
+        public const int ChecksumFlag = 201;
         public const int Continue = 0;
         public const int Flush = 1;
         public const int End = 2;
@@ -148,6 +249,8 @@ public static class ZstdCompression
             _output = output;
             NativeZstd.Check(NativeZstd.ZSTD_CCtx_setParameter(_context.DangerousGetHandle(), NativeZstd.CompressionLevel, level));
             NativeZstd.Check(NativeZstd.ZSTD_CCtx_setParameter(_context.DangerousGetHandle(), NativeZstd.WindowLogParameter, WindowLog));
+            // No content checksum: a frame may then end with a raw block of our own (ZstdFrameStream).
+            NativeZstd.Check(NativeZstd.ZSTD_CCtx_setParameter(_context.DangerousGetHandle(), NativeZstd.ChecksumFlag, 0));
         }
 
         public override bool CanRead => false;
