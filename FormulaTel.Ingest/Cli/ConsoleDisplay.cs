@@ -27,8 +27,9 @@ public static class ConsoleDisplay
         });
         if (!interactive)
         {
-            // Nothing to measure a pipe by: wide enough that a table's rows stay one line each.
-            console.Profile.Width = 200;
+            // Nothing to measure a pipe by: wide enough that a table's rows stay one line each (a table is only as
+            // wide as what it holds).
+            console.Profile.Width = 400;
         }
 
         return console;

@@ -19,7 +19,7 @@ public static class ReplayCommand
     {
         var files = new Argument<string[]>("FILE")
         {
-            Description = "Captures to replay: pcap or pcapng, gzip-compressed or not (FormulaTel, tcpdump, Wireshark). Several are merged by time.",
+            Description = "Captures to replay: pcap or pcapng, plain or compressed with zstd or gzip (FormulaTel, tcpdump, Wireshark). Several are merged by time.",
             Arity = ArgumentArity.OneOrMore,
         };
         var to = new Option<string>("--to") { Description = "Where to send: host:port (IPv6 as [::1]:20777).", DefaultValueFactory = _ => "127.0.0.1:20777" };

@@ -106,8 +106,8 @@ public static class RecordingCatalog
         var closed = reader.Statistics is not null;
         if (metadata is not null && !closed)
         {
-            // A recording whose ingest was killed: it ends where the last flush did, often inside a compressed block.
-            problem = "not closed (ingest stopped without closing it); read up to its last flush";
+            // A recording still being written, or whose ingest was killed: it ends where the last flush did.
+            problem = "not closed: still being recorded, or ingest stopped without closing it; reads up to its last flush";
         }
 
         return new RecordingSummary(path, bytes, metadata,
