@@ -117,7 +117,7 @@ public static class ReplayCommand
                             await Task.WhenAny(running, Task.Delay(200, CancellationToken.None));
                             var now = replayer.Progress();
                             task.Value = now.Fraction * 1000;
-                            task.Description = Markup.Escape(Describe(now, clock.Elapsed));
+                            task.Description = Markup.Escape(Brief(now, clock.Elapsed));
                         }
 
                         task.Value = task.MaxValue;
@@ -198,6 +198,11 @@ public static class ReplayCommand
             return null;
         }
     }
+
+    /// <summary>What fits beside a progress bar in an 80-column terminal.</summary>
+    private static string Brief(ReplayProgress progress, TimeSpan elapsed) =>
+        $"{ConsoleDisplay.Duration(progress.RecordedOffset)}{(progress.RecordedDuration is { } d ? "/" + ConsoleDisplay.Duration(d) : "")}"
+        + $" {progress.Sent / Math.Max(elapsed.TotalSeconds, 0.001):N0}/s" + (progress.Pass > 1 ? $" loop {progress.Pass}" : "");
 
     private static string Describe(ReplayProgress progress, TimeSpan elapsed) =>
         $"{ConsoleDisplay.Duration(progress.RecordedOffset)}{(progress.RecordedDuration is { } d ? " of " + ConsoleDisplay.Duration(d) : "")} recorded"

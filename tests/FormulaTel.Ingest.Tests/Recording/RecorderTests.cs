@@ -32,6 +32,27 @@ public class RecorderTests
         Assert.Equal(10, RecordingFormatTests.ReadPayloads(Directory.GetFiles(directory.Path).Single()).Count);
     }
 
+    [Fact]
+    public async Task Switched_off_it_records_nothing_and_creates_no_folder()
+    {
+        using var directory = new TempDirectory();
+        var folder = directory.File("recordings");
+        await using var ingest = await IngestTestHost.StartAsync(IngestTestHost.NoRpc(), new() { ["Ingest:Recording:Enabled"] = "false", ["Ingest:Recording:Directory"] = folder });
+        var datagrams = SimulatedDatagrams.Session(3, ticks: 5);
+        using var client = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        foreach (var datagram in datagrams)
+        {
+            await client.SendAsync(datagram, new IPEndPoint(IPAddress.Loopback, ingest.UdpPort));
+        }
+
+        await Eventually.Until(() => ingest.Metrics.Snapshot().DatagramsReceived == datagrams.Count, "all received");
+        await ingest.StopAsync();
+        var stats = ingest.Services.GetRequiredService<Recorder>().Snapshot();
+        Assert.False(stats.Enabled);
+        Assert.Equal(0, stats.DatagramsRecorded + stats.DatagramsDroppedByReason.Values.Sum());
+        Assert.False(Directory.Exists(folder));
+    }
+
     [Theory]
     [InlineData("read-only")]
     [InlineData("full")]
