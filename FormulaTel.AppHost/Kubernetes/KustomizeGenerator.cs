@@ -29,6 +29,9 @@ public sealed partial class KustomizeGenerator(JsonElement manifest, string mani
     public const string SecretName = "formulatel-secrets";
     public const string ParametersConfigMap = "formulatel-parameters";
 
+    /// <summary>The user (and group) the .NET SDK's container images run as (APP_UID).</summary>
+    public const long ContainerAppUid = 1654;
+
     /// <summary>Projects that keep data, and where: the environment variable that names the directory, and its claim's size.</summary>
     private static readonly Dictionary<string, (string Variable, string Claim, string Size)> ProjectData = new(StringComparer.Ordinal)
     {
@@ -136,6 +139,8 @@ public sealed partial class KustomizeGenerator(JsonElement manifest, string mani
         {
             // A ReadWriteOnce claim follows one pod: the old one goes before the new one starts.
             deployment.Spec.Strategy = new V1DeploymentStrategy { Type = "Recreate" };
+            // The SDK's images run as the non-root user "app"; the claim's files must be its group's to write.
+            deployment.Spec.Template.Spec.SecurityContext = new V1PodSecurityContext { FsGroup = ContainerAppUid };
         }
 
         yield return deployment;

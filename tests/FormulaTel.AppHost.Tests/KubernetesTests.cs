@@ -138,6 +138,7 @@ public sealed class KubernetesTests
         // Ingest keeps its recordings on a claim, mounted where the environment says; one pod at a time holds it.
         var ingestPod = deployments["ingest"].Spec;
         Assert.Equal("Recreate", ingestPod.Strategy.Type);
+        Assert.Equal(KustomizeGenerator.ContainerAppUid, ingestPod.Template.Spec.SecurityContext.FsGroup);
         var ingestContainer = ingestPod.Template.Spec.Containers.Single();
         var mount = Assert.Single(ingestContainer.VolumeMounts);
         Assert.Equal(ingestContainer.Env.Single(e => e.Name == "Ingest__Recording__Directory").Value, mount.MountPath);
