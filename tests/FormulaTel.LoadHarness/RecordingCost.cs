@@ -9,7 +9,7 @@ using FormulaTel.Ingest.Simulation;
 using FormulaTel.Testing;
 
 /// <summary>
-/// The recording issue's targets, measured:
+/// What recording, replay and forwarding cost, measured (docs/benchmarks.md):
 /// `-- rigs [N] [SECONDS]`: ingest's CPU with recording off, zstd and gzip while N simulated rigs send (ingest and
 /// rpc as processes of this build, the load generated here, on this box); drops at every counted place.
 /// `-- recording-size [MINUTES]`: bytes per hour of one 20-car session at 60 Hz, per compression.
