@@ -41,8 +41,6 @@ public sealed class CaptureReader : IDisposable
 
     private const uint PcapMagicMicros = 0xA1B2C3D4;
     private const uint PcapMagicNanos = 0xA1B23C4D;
-    private const uint PcapngSectionHeader = 0x0A0D0D0A;
-    private const uint PcapngByteOrderMagic = 0x1A2B3C4D;
 
     /// <summary>zstd's frame magic number, little-endian (RFC 8878).</summary>
     public const uint ZstdMagic = 0xFD2FB528;
@@ -136,7 +134,7 @@ public sealed class CaptureReader : IDisposable
         }
 
         var magic = BinaryPrimitives.ReadUInt32LittleEndian(head);
-        if (magic == PcapngSectionHeader)
+        if (magic == Pcapng.SectionHeaderBlock)
         {
             Format = CaptureFormat.Pcapng;
             ReadExactly(head, 0, "a section header");
@@ -210,7 +208,7 @@ public sealed class CaptureReader : IDisposable
             }
 
             var type = BinaryPrimitives.ReadUInt32LittleEndian(head);
-            if (type == PcapngSectionHeader)
+            if (type == Pcapng.SectionHeaderBlock)
             {
                 // A new section: its own byte order and interfaces.
                 _interfaces.Clear();
@@ -222,19 +220,19 @@ public sealed class CaptureReader : IDisposable
             var body = ReadBlockBody(start, U32(head[4..]));
             switch (type)
             {
-                case 1: // Interface Description Block
+                case Pcapng.InterfaceDescriptionBlock:
                     ReadInterface(start, body);
                     break;
-                case 6: // Enhanced Packet Block
+                case Pcapng.EnhancedPacketBlock:
                     packet = EnhancedPacket(start, body);
                     return true;
-                case 3: // Simple Packet Block: interface 0, no timestamp
+                case Pcapng.SimplePacketBlock: // interface 0, no timestamp
                     packet = SimplePacket(start, body);
                     return true;
-                case 2: // Packet Block (obsolete)
+                case Pcapng.ObsoletePacketBlock:
                     packet = ObsoletePacket(start, body);
                     return true;
-                case 5: // Interface Statistics Block
+                case Pcapng.InterfaceStatisticsBlock:
                     Statistics = ReadStatistics(body);
                     break;
                 default:
@@ -251,8 +249,8 @@ public sealed class CaptureReader : IDisposable
         var magic = BinaryPrimitives.ReadUInt32LittleEndian(order);
         _bigEndian = magic switch
         {
-            PcapngByteOrderMagic => false,
-            _ when BinaryPrimitives.ReverseEndianness(magic) == PcapngByteOrderMagic => true,
+            Pcapng.ByteOrderMagic => false,
+            _ when BinaryPrimitives.ReverseEndianness(magic) == Pcapng.ByteOrderMagic => true,
             _ => throw Problem(start, $"section header with an unknown byte-order magic 0x{magic:X8}"),
         };
         var length = U32(rawLength);
@@ -273,7 +271,7 @@ public sealed class CaptureReader : IDisposable
         {
             foreach (var (code, value) in Options(rest[12..^4]))
             {
-                if (code == 1)
+                if (code == Pcapng.OptComment)
                 {
                     _comments.Add(Encoding.UTF8.GetString(value));
                 }
@@ -310,7 +308,7 @@ public sealed class CaptureReader : IDisposable
         long offsetSeconds = 0;
         foreach (var (code, value) in Options(body[8..]))
         {
-            if (code == 9 && value.Length >= 1)
+            if (code == Pcapng.IfTimestampResolution && value.Length >= 1)
             {
                 // if_tsresol: a power of 10, or of 2 when the top bit is set.
                 var exponent = value[0] & 0x7F;
@@ -321,7 +319,7 @@ public sealed class CaptureReader : IDisposable
 
                 unitsPerSecond = (value[0] & 0x80) != 0 ? 1L << Math.Min(exponent, 62) : exponent <= 18 ? (long)Math.Pow(10, exponent) : long.MaxValue;
             }
-            else if (code == 14 && value.Length >= 8)
+            else if (code == Pcapng.IfTimestampOffset && value.Length >= 8)
             {
                 offsetSeconds = (long)U64(value);
             }
@@ -427,19 +425,19 @@ public sealed class CaptureReader : IDisposable
             {
                 switch (code)
                 {
-                    case 1:
+                    case Pcapng.OptComment:
                         comment = Encoding.UTF8.GetString(value);
                         break;
-                    case 2 when value.Length >= 8:
+                    case Pcapng.IsbStartTime when value.Length >= 8:
                         startTime = Time(value);
                         break;
-                    case 3 when value.Length >= 8:
+                    case Pcapng.IsbEndTime when value.Length >= 8:
                         endTime = Time(value);
                         break;
-                    case 4 when value.Length >= 8:
+                    case Pcapng.IsbInterfaceReceived when value.Length >= 8:
                         received = (long)Read64(value);
                         break;
-                    case 5 when value.Length >= 8:
+                    case Pcapng.IsbInterfaceDropped when value.Length >= 8:
                         dropped = (long)Read64(value);
                         break;
                 }

@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using FormulaTel.Ingest.Capture;
+using static FormulaTel.Ingest.Capture.Pcapng;
 
 namespace FormulaTel.Ingest.Recording;
 
@@ -13,23 +15,7 @@ namespace FormulaTel.Ingest.Recording;
 /// </summary>
 public sealed class PcapngWriter(Stream stream)
 {
-    public const uint SectionHeaderBlock = 0x0A0D0D0A;
-    public const uint InterfaceDescriptionBlock = 1;
-    public const uint InterfaceStatisticsBlock = 5;
-    public const uint EnhancedPacketBlock = 6;
-    public const uint ByteOrderMagic = 0x1A2B3C4D;
     public const ushort LinkTypeRaw = 101;
-
-    public const ushort OptEndOfOptions = 0;
-    public const ushort OptComment = 1;
-    public const ushort ShbUserApplication = 4;
-    public const ushort IfName = 2;
-    public const ushort IfDescription = 3;
-    public const ushort IfTimestampResolution = 9;
-    public const ushort IsbStartTime = 2;
-    public const ushort IsbEndTime = 3;
-    public const ushort IsbInterfaceReceived = 4;
-    public const ushort IsbInterfaceDropped = 5;
 
     /// <summary>The largest UDP payload an IPv4 datagram carries; longer ones are written cut to this (and say so).</summary>
     public const int MaxPayload = 65_507;

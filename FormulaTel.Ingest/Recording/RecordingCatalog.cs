@@ -146,7 +146,7 @@ public static class RecordingCatalog
             _ => [],
         };
 
-        if (block.Length < 12 || BinaryPrimitives.ReadUInt32LittleEndian(block) != PcapngWriter.InterfaceStatisticsBlock
+        if (block.Length < 12 || BinaryPrimitives.ReadUInt32LittleEndian(block) != Pcapng.InterfaceStatisticsBlock
             || BinaryPrimitives.ReadUInt32LittleEndian(block.AsSpan(4)) != block.Length)
         {
             return null;
