@@ -43,12 +43,13 @@ public class ForwardingTests
         Assert.Equal(datagrams, received[0]);
         Assert.Equal(datagrams, received[1]);
 
-        await Eventually.Until(() => forwarder.Snapshot().Single(t => t.Target == $"localhost:{nobody}").Failed > 0, "the dead target's failures counted");
+        // The counts follow the sends (a listener may have a datagram a moment before its send is counted).
+        await Eventually.Until(() => forwarder.Snapshot().All(t => t.Forwarded + t.Failed == datagrams.Count), "every target's sends counted");
         var stats = forwarder.Snapshot();
         Assert.Equal(datagrams.Count, stats.Single(t => t.Target == $"127.0.0.1:{simHubPort}").Forwarded);
         Assert.Equal(datagrams.Count, stats.Single(t => t.Target == $"[::1]:{phonePort}").Forwarded);
         var dead = stats.Single(t => t.Target == $"localhost:{nobody}");
-        Assert.Equal(datagrams.Count, dead.Forwarded + dead.Failed);
+        Assert.True(dead.Failed > 0);
         Assert.True(dead.Failing);
 
         // Ingest's own path is not touched by it: every datagram decoded (the 3-byte one is dropped as too short).
