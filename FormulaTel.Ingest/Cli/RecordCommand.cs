@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
@@ -98,16 +97,10 @@ public static class RecordCommand
             File.Delete(path);
         }
 
-        using var socket = new Socket(IPAddress.Parse(options.Bind).AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        Socket socket;
         try
         {
-            if (socket.AddressFamily == AddressFamily.InterNetworkV6)
-            {
-                socket.DualMode = true;
-            }
-
-            socket.ReceiveBufferSize = 4 * 1024 * 1024;
-            socket.Bind(new IPEndPoint(IPAddress.Parse(options.Bind), options.Port));
+            socket = TelemetrySocket.Bind(IPAddress.Parse(options.Bind), options.Port);
         }
         catch (SocketException e)
         {
@@ -115,6 +108,7 @@ public static class RecordCommand
             return 1;
         }
 
+        using var _ = socket;
         var local = (IPEndPoint)socket.LocalEndPoint!;
         bound?.Invoke(local);
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
@@ -195,7 +189,7 @@ public static class RecordCommand
     private static async Task ReceiveAsync(Socket socket, int localPort, RecordingWriter writer, Counts counts, CancellationToken cancellationToken)
     {
         var buffer = GC.AllocateUninitializedArray<byte>(65_536, pinned: true);
-        EndPoint any = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        var any = TelemetrySocket.AnyRemote(socket);
         var labeler = new F1DatagramLabeler();
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -213,15 +207,8 @@ public static class RecordCommand
                 continue; // an ICMP error reported on the socket: nothing was received
             }
 
-            var source = (IPEndPoint)received.RemoteEndPoint;
-            if (source.Address.IsIPv4MappedToIPv6)
-            {
-                source = new IPEndPoint(source.Address.MapToIPv4(), source.Port);
-            }
-
-            var copy = ArrayPool<byte>.Shared.Rent(Math.Max(1, received.ReceivedBytes));
-            buffer.AsSpan(0, received.ReceivedBytes).CopyTo(copy);
-            var datagram = new ReceivedDatagram(copy, received.ReceivedBytes, source, localPort, DateTimeOffset.UtcNow);
+            var source = TelemetrySocket.Source((IPEndPoint)received.RemoteEndPoint);
+            var datagram = ReceivedDatagram.Copy(buffer.AsSpan(0, received.ReceivedBytes), source, localPort, DateTimeOffset.UtcNow);
             var labelled = labeler.TryLabel(datagram.Bytes, out var label);
             lock (writer)
             {

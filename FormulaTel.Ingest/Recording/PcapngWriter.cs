@@ -27,9 +27,6 @@ public sealed class PcapngWriter(Stream stream)
 
     private readonly byte[] _block = new byte[EnhancedPacketOverhead + Ipv6HeaderSize + UdpHeaderSize + MaxPayload + 3];
 
-    /// <summary>Bytes written so far.</summary>
-    public long Position { get; private set; }
-
     /// <summary>The section header, with its comments (the recording's metadata) and the writing application.</summary>
     public void WriteSectionHeader(IEnumerable<string> comments, string application)
     {
@@ -156,11 +153,7 @@ public sealed class PcapngWriter(Stream stream)
         Write(block);
     }
 
-    private void Write(ReadOnlySpan<byte> bytes)
-    {
-        stream.Write(bytes);
-        Position += bytes.Length;
-    }
+    private void Write(ReadOnlySpan<byte> bytes) => stream.Write(bytes);
 
     private static void WriteIpv4Header(Span<byte> header, IPAddress source, IPAddress destination, int udpLength)
     {

@@ -170,11 +170,7 @@ public sealed partial class Recorder : BackgroundService, IDatagramSink
 
     private void Route(ReceivedDatagram datagram)
     {
-        if (datagram.Source.Address.IsIPv4MappedToIPv6)
-        {
-            datagram = datagram with { Source = new IPEndPoint(datagram.Source.Address.MapToIPv4(), datagram.Source.Port) };
-        }
-
+        datagram = datagram with { Source = TelemetrySocket.Source(datagram.Source) };
         var source = datagram.Source;
         DatagramLabel? label = null;
         ulong session;

@@ -42,9 +42,10 @@ public sealed class Replayer : IDisposable
     private long _sent;
     private long _sendErrors;
     private long _skippedBeforeFrom;
+    private readonly TimeSpan? _recordedDuration;
     private long _sentOffsetTicks;
     private int _pass = 1;
-    private readonly TimeSpan? _recordedDuration;
+    private int _sourceCount;
 
     private Replayer(ReplayOptions options, List<ReplayInput> inputs, TimeSpan? duration)
     {
@@ -84,8 +85,6 @@ public sealed class Replayer : IDisposable
         return new ReplayProgress(Interlocked.Read(ref _sent), Interlocked.Read(ref _sendErrors), Volatile.Read(ref _sourceCount), offset, _recordedDuration,
             fraction, Volatile.Read(ref _pass), Interlocked.Read(ref _skippedBeforeFrom));
     }
-
-    private int _sourceCount;
 
     /// <summary>Replays until the recordings end (or, with Loop, until cancelled).</summary>
     public async Task RunAsync(CancellationToken cancellationToken)

@@ -10,6 +10,14 @@ public readonly record struct ReceivedDatagram(byte[] Buffer, int Length, IPEndP
 {
     public ReadOnlySpan<byte> Bytes => Buffer.AsSpan(0, Length);
 
+    /// <summary>A copy of <paramref name="datagram"/> in a pooled buffer.</summary>
+    public static ReceivedDatagram Copy(ReadOnlySpan<byte> datagram, IPEndPoint source, int localPort, DateTimeOffset receivedAt)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, datagram.Length));
+        datagram.CopyTo(buffer);
+        return new ReceivedDatagram(buffer, datagram.Length, source, localPort, receivedAt);
+    }
+
     public void Return() => ArrayPool<byte>.Shared.Return(Buffer);
 }
 
@@ -39,14 +47,13 @@ public sealed class DatagramQueue(int capacity)
 
     public bool TryEnqueue(ReadOnlySpan<byte> datagram, IPEndPoint source, int localPort, DateTimeOffset receivedAt)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, datagram.Length));
-        datagram.CopyTo(buffer);
-        if (_channel.Writer.TryWrite(new ReceivedDatagram(buffer, datagram.Length, source, localPort, receivedAt)))
+        var copy = ReceivedDatagram.Copy(datagram, source, localPort, receivedAt);
+        if (_channel.Writer.TryWrite(copy))
         {
             return true;
         }
 
-        ArrayPool<byte>.Shared.Return(buffer);
+        copy.Return();
         return false;
     }
 

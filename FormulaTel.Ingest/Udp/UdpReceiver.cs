@@ -52,7 +52,7 @@ public sealed partial class UdpReceiver(
         _bound.TrySetResult(local);
 
         var datagram = GC.AllocateUninitializedArray<byte>(ReceiveBufferSize, pinned: true);
-        EndPoint anyRemote = new IPEndPoint(socket.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        var anyRemote = TelemetrySocket.AnyRemote(socket);
         var frames = new List<TelemetryFrame>(F1Limits.MaxCars);
 
         while (!stoppingToken.IsCancellationRequested)
@@ -115,36 +115,9 @@ public sealed partial class UdpReceiver(
         }
     }
 
-    private string SourceId(EndPoint remote) => _sourceIds.GetOrAdd(remote, static r =>
-    {
-        var ip = (IPEndPoint)r;
-        var address = ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address;
-        return new IPEndPoint(address, ip.Port).ToString();
-    });
+    private string SourceId(EndPoint remote) => _sourceIds.GetOrAdd(remote, static r => TelemetrySocket.Source((IPEndPoint)r).ToString());
 
-    private static Socket Bind(IngestOptions options)
-    {
-        var address = IPAddress.Parse(options.BindAddress);
-        var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        try
-        {
-            if (address.AddressFamily == AddressFamily.InterNetworkV6)
-            {
-                // One socket for both families: a console on an IPv4 LAN and a PC on IPv6 alike.
-                socket.DualMode = true;
-            }
-
-            // A 60 Hz burst of 20+ cars is several datagrams at once; a larger kernel buffer rides out GC pauses.
-            socket.ReceiveBufferSize = 4 * 1024 * 1024;
-            socket.Bind(new IPEndPoint(address, options.UdpPort));
-            return socket;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-    }
+    private static Socket Bind(IngestOptions options) => TelemetrySocket.Bind(IPAddress.Parse(options.BindAddress), options.UdpPort);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening for game telemetry on UDP {EndPoint}")]
     private static partial void LogListening(ILogger logger, IPEndPoint endPoint);
