@@ -8,7 +8,7 @@ using FormulaTel.Web.Live;
 using Microsoft.AspNetCore.SignalR.Client;
 
 // FormulaTel load harness.   dotnet run -c Release --project tests/FormulaTel.LoadHarness -- [SECONDS]   |   -- kafka [FRAMES]   |   -- clients [N] [SECONDS]
-//   |   -- rigs [N] [SECONDS]   |   -- recording-size [MINUTES]   |   -- replay-rate [DATAGRAMS]   (docs/benchmarks.md)
+//   |   -- rigs [N] [SECONDS] [MODES, e.g. off,Zstd,Zstd3]   |   -- recording-size [MINUTES]   |   -- replay-rate [DATAGRAMS]   (docs/benchmarks.md)
 // Default mode: starts the AppHost (embedded stack, already built) the way a newcomer does, then
 //  1. times `dotnet run` to the first moving gauge (two different speeds of the default car on the live hub),
 //  2. sends its own 22-car F1 23 session at 60 Hz to ingest and measures datagram → SignalR latency per car state,
@@ -22,7 +22,7 @@ if (args is ["kafka", ..])
 
 if (args is ["rigs", ..])
 {
-    await RecordingCost.RigsAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 25, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20);
+    await RecordingCost.RigsAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 25, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20, args.Length > 3 ? args[3] : null);
     return;
 }
 

@@ -17,7 +17,7 @@ using FormulaTel.Testing;
 /// </summary>
 internal static class RecordingCost
 {
-    public static async Task RigsAsync(int rigs, int seconds)
+    public static async Task RigsAsync(int rigs, int seconds, string? modes)
     {
         Console.WriteLine($"{rigs} rigs × the simulator's mix at 60 Hz, {seconds} s measured after 5 s warm-up; {Build()} build");
         Console.WriteLine("| recording | datagrams sent (window) | lost (whole run) | kernel drops | not recorded | ingest CPU (% of a core) | rpc CPU | ingest RSS | written |");
@@ -25,7 +25,10 @@ internal static class RecordingCost
         // Each rig some way into its race (cars spread out, as most of a session is), not all on the grid at once.
         var fields = Enumerable.Range(0, rigs).Select(rig => Advanced(new SimulatedField(20, 0), TimeSpan.FromMinutes(10 + rig))).ToArray();
         // No level: what ingest picks (zstd 3 / gzip 6, the fastest once 8 recordings are open: so 1 here).
-        foreach (var (mode, level) in new (string, int?)[] { ("off", null), ("None", null), ("Zstd", null), ("Zstd", 3), ("Gzip", null), ("off", null), ("None", null), ("Zstd", null) })
+        var runs = modes is null
+            ? new (string, int?)[] { ("off", null), ("None", null), ("Zstd", null), ("Zstd", 3), ("Gzip", null), ("off", null), ("None", null), ("Zstd", null) }
+            : modes.Split(',').Select(ParseMode).ToArray();
+        foreach (var (mode, level) in runs)
         {
             using var recordings = new TempDirectory();
             var grpcPort = FreePort.Tcp();
@@ -64,6 +67,13 @@ internal static class RecordingCost
             var written = recording.GetProperty("bytesWritten").GetInt64() - stats0.GetProperty("recording").GetProperty("bytesWritten").GetInt64();
             Console.WriteLine($"| {mode}{(level is { } l ? $" {l}" : "")} | {sent:N0} | {lost:N0} | {drops:N0} | {notRecorded:N0} | {ingestCpu / elapsed * 100:0.0} % ({ingestSystem / elapsed * 100:0.0} % in the kernel) | {rpcCpu / elapsed * 100:0.0} % | {rss:0} MB | {written / 1e6:0.0} MB ({written / elapsed * 3600 / rigs / 1e6:0} MB/h per rig) |");
         }
+    }
+
+    // "off", "None", "Zstd", "Gzip", or one of the compressions with a level: "Zstd3".
+    private static (string Mode, int? Level) ParseMode(string text)
+    {
+        var digits = text.AsSpan().IndexOfAnyInRange('0', '9');
+        return digits < 0 ? (text, null) : (text[..digits], int.Parse(text[digits..], CultureInfo.InvariantCulture));
     }
 
     public static void RecordingSize(double minutes)
