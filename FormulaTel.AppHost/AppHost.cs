@@ -37,6 +37,10 @@ namespace FormulaTel.AppHost
         /// <summary>Where ingest keeps recordings in a container: the Kubernetes tree mounts a volume claim here.</summary>
         public const string ContainerRecordingDirectory = "/var/lib/formulatel/recordings";
 
+        /// <summary>Where history keeps its database file in a container (a volume claim in Kubernetes).</summary>
+        public const string ContainerHistoryDirectory = "/var/lib/formulatel/history";
+        public const string HistoryDirectoryKey = "FormulaTel:HistoryDirectory";
+
         public static IDistributedApplicationBuilder AddFormulaTel(this IDistributedApplicationBuilder builder, StackChoice stack)
         {
             var udpPort = builder.Configuration.GetValue(UdpPortKey, 20777);
@@ -104,9 +108,27 @@ namespace FormulaTel.AppHost
             var forwardTo = builder.AddParameter(ForwardToParameter, builder.Configuration[$"Parameters:{ForwardToParameter}"] ?? "", publishValueAsDefault: true);
             ingest.WithEnvironment("Ingest__ForwardTo", forwardTo);
 
+            // The session history (README: History): every lap of every car, read from rpc's watch stream, in a SQLite
+            // file under the user's local data folder (FormulaTel:HistoryDirectory moves it; a volume claim in Kubernetes).
+            var history = builder.AddProject<Projects.FormulaTel_History>("history")
+                .WithReference(rpc)
+                .WaitFor(rpc)
+                .WithHttpHealthCheck("/health")
+                .WithUrlForEndpoint("http", url => url.Url = "/openapi/v1.json");
+            TuneService(history);
+            if (builder.ExecutionContext.IsPublishMode)
+            {
+                history.WithEnvironment("History__DataDirectory", ContainerHistoryDirectory);
+            }
+            else if (builder.Configuration[HistoryDirectoryKey] is { Length: > 0 } historyDirectory)
+            {
+                history.WithEnvironment("History__DataDirectory", Path.GetFullPath(historyDirectory));
+            }
+
             var web = builder.AddProject<Projects.FormulaTel_Web>("web")
                 .WithReference(rpc)
                 .WaitFor(rpc)
+                .WithReference(history)
                 .WithExternalHttpEndpoints()
                 .WithHttpHealthCheck("/health")
                 .WithUrlForEndpoint("http", url => url.Url = "/live");

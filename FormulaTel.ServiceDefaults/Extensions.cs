@@ -29,7 +29,7 @@ public static class ServiceDefaultsExtensions
     public static readonly string[] FrameworkMeters = ["Microsoft.AspNetCore.Http.Connections", "Microsoft.AspNetCore.SignalR"];
 
     /// <summary>Meters whose instruments every service exports, in addition to the framework's own.</summary>
-    public static readonly string[] FormulaTelMeters = ["FormulaTel.Ingest", "FormulaTel.Rpc", TelemetryMeterName, "FormulaTel.Web", FormulaTel.ServiceDefaults.Kafka.KafkaStatistics.MeterName];
+    public static readonly string[] FormulaTelMeters = ["FormulaTel.Ingest", "FormulaTel.Rpc", TelemetryMeterName, "FormulaTel.Web", "FormulaTel.History", FormulaTel.ServiceDefaults.Kafka.KafkaStatistics.MeterName];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

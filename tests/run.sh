@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one command that passes FormulaTel's tests on a fresh machine: installs what the tests need (Debian's
 # Chromium for the browser tests, Prometheus and promtool for the metrics tests, tshark and tcpdump for the recording
-# tests), builds, runs every test project, and ends with the totals on a line of their own.
+# tests, PostgreSQL for the history store tests), builds, runs every test project, and ends with the totals on a line of their own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,8 @@ command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 command -v tshark >/dev/null 2>&1 || need_apt+=(tshark)
 command -v tcpdump >/dev/null 2>&1 || need_apt+=(tcpdump)
+# PostgreSQL 15 for the history store tests (each test run starts its own server on a loopback port).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "Installing ${need_apt[*]} (Debian packages the tests use)"
   as_root apt-get update -qq

@@ -37,6 +37,8 @@ public sealed partial class KustomizeGenerator(JsonElement manifest, string mani
     {
         // Recordings, kept to 20 GB by retention (Ingest:Recording:MaxTotalSizeGB): the claim leaves room above it.
         ["ingest"] = ("Ingest__Recording__Directory", "ingest-recordings", "25Gi"),
+        // The session history's SQLite file, kept to 2 GB by retention (History:MaxSizeMB).
+        ["history"] = ("History__DataDirectory", "history-data", "5Gi"),
     };
     public const string ImagePrefix = "formulatel/";
     public const int ProjectHttpPort = 8080;

@@ -96,9 +96,22 @@ public static class IngestCommandLine
         var format = new Option<string>("--format") { Description = "Packet format: 2023 (F1 23), 2024 (F1 24) or 2025 (F1 25).", DefaultValueFactory = _ => "2023" };
         format.AcceptOnlyFromAmong("2023", "2024", "2025");
 
+        var timeScale = new Option<double>("--time-scale")
+        {
+            Description = "Run the session K times faster than the wall clock (laps, session time), datagrams still at --rate: 10 makes a lap about 9 s.",
+            DefaultValueFactory = _ => 1,
+        };
+        timeScale.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is < 0.1 or > 100)
+            {
+                result.AddError("--time-scale must be between 0.1 and 100.");
+            }
+        });
+
         var command = new Command("simulate", "Send a simulated F1 session (20 cars lapping a circuit) as UDP datagrams.")
         {
-            to, cars, rate, duration, sessionUid, playerCar, format,
+            to, cars, rate, duration, sessionUid, playerCar, format, timeScale,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -119,6 +132,7 @@ public static class IngestCommandLine
                 SessionUid = parse.GetValue(sessionUid) ?? (ulong)Random.Shared.NextInt64(1, long.MaxValue),
                 PlayerCarIndex = parse.GetValue(playerCar),
                 Format = ushort.Parse(parse.GetValue(format)!, System.Globalization.CultureInfo.InvariantCulture),
+                TimeScale = parse.GetValue(timeScale),
             };
             // Progress is not an error: standard output (the Aspire dashboard shows standard error as errors).
             await new Simulator(options, parse.InvocationConfiguration.Output).RunAsync(cancellationToken);

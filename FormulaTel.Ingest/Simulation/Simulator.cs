@@ -15,6 +15,8 @@ public sealed record SimulatorOptions
     public int PlayerCarIndex { get; init; }
     /// <summary>Packet format: 2023 (F1 23), 2024 (F1 24) or 2025 (F1 25).</summary>
     public ushort Format { get; init; } = Games.F1.F1Decoder.Format2023;
+    /// <summary>Simulated seconds per wall-clock second: laps run this much faster, datagrams stay at the rate.</summary>
+    public double TimeScale { get; init; } = 1;
 }
 
 /// <summary>
@@ -40,6 +42,7 @@ public sealed class Simulator(SimulatorOptions options, TextWriter? progress = n
         var nextProgress = TimeSpan.FromSeconds(10);
 
         progress?.WriteLine($"Simulating {options.Cars} cars at {options.RateHz} Hz to udp://{options.Target}, format {options.Format}, session {options.SessionUid}"
+            + (options.TimeScale != 1 ? $", {options.TimeScale:0.##}× time" : "")
             + (options.Duration is { } d ? $", for {d.TotalSeconds:0.#} s" : ", until stopped (Ctrl+C)"));
 
         // Ticks are scheduled by the stopwatch, not by timer callbacks: a late wake-up (a busy machine, a coarse
@@ -95,7 +98,7 @@ public sealed class Simulator(SimulatorOptions options, TextWriter? progress = n
     private async ValueTask SendTickAsync(Socket socket, byte[] buffer, SimulatedField field, F1PacketWriter writer, long tick,
         int sessionEvery, int participantsEvery, CancellationToken cancellationToken)
     {
-        field.Step(1.0 / options.RateHz);
+        field.Step(options.TimeScale / options.RateHz);
         if (tick % participantsEvery == 0)
         {
             await SendAsync(socket, buffer, writer.WriteParticipants(buffer), cancellationToken).ConfigureAwait(false);

@@ -88,7 +88,10 @@ public sealed class ServiceProcess : IAsyncDisposable
         return service;
     }
 
-    /// <summary>GET /stats (ingest).</summary>
+    /// <summary>A client for the service's HTTP endpoints.</summary>
+    public HttpClient Http => _http;
+
+    /// <summary>GET /stats (ingest, history).</summary>
     public async Task<JsonElement> StatsAsync() => await _http.GetFromJsonAsync<JsonElement>("/stats");
 
     /// <summary>Sends a signal (TERM, KILL) and waits for the process to end; returns its exit code.</summary>

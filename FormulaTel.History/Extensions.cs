@@ -1,0 +1,84 @@
+using FormulaTel.History.Api;
+using FormulaTel.History.Feed;
+using FormulaTel.History.Laps;
+using FormulaTel.History.Storage;
+using FormulaTel.Protos.V1;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace FormulaTel.History;
+
+/// <summary>History's wiring, in one place.</summary>
+public static class Extensions
+{
+    /// <summary>The connection string that switches history to PostgreSQL (the AppHost's database resource).</summary>
+    public const string PostgresConnectionName = "historydb";
+
+    public static IHostApplicationBuilder AddHistory(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<HistoryOptions>(builder.Configuration.GetSection(HistoryOptions.Section));
+        builder.Services.Configure<LapBuilderOptions>(builder.Configuration.GetSection(HistoryOptions.Section + ":Laps"));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<HistoryMetrics>();
+        builder.Services.AddOpenApi();
+
+        // The store: PostgreSQL when a connection string names one (full stack, Kubernetes), a SQLite file otherwise.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(PostgresConnectionName)))
+        {
+            builder.AddNpgsqlDataSource(PostgresConnectionName, settings => settings.DisableHealthChecks = true);
+            builder.Services.AddSingleton<IHistoryStore>(sp => new PostgresHistoryStore(sp.GetRequiredService<NpgsqlDataSource>()));
+        }
+        else
+        {
+            builder.Services.AddSingleton<IHistoryStore>(sp => new SqliteHistoryStore(sp.GetRequiredService<IOptions<HistoryOptions>>().Value.ResolvedDatabasePath));
+        }
+
+        builder.Services.AddSingleton<StoreReadiness>();
+        builder.Services.AddHostedService<StoreStartup>();
+        builder.Services.AddSingleton<HistoryWriter>();
+        builder.Services.AddSingleton<IHistorySink>(sp => sp.GetRequiredService<HistoryWriter>());
+        builder.Services.AddSingleton<LapBuilder>();
+        builder.Services.AddHostedService<HistoryRetention>();
+
+        var rpcAddress = builder.Configuration[$"{HistoryOptions.Section}:RpcAddress"] ?? new HistoryOptions().RpcAddress;
+#pragma warning disable EXTEXP0001 // the documented way to opt one client out of the default resilience handler
+        builder.Services.AddGrpcClient<TelemetryGateway.TelemetryGatewayClient>(o => o.Address = new Uri(rpcAddress))
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                KeepAlivePingDelay = TimeSpan.FromSeconds(10),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
+                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+            })
+            // The watch stream lives for hours: the default resilience handler's timeouts would cut it.
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        // Stopped in reverse order: the consumer ends the laps in progress before the writer writes its last batch.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<HistoryWriter>());
+        builder.Services.AddSingleton<WatchConsumer>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WatchConsumer>());
+
+        builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
+        return builder;
+    }
+
+    public static WebApplication MapHistory(this WebApplication app)
+    {
+        app.MapOpenApi();
+        app.MapHistoryApi();
+        app.MapGet("/stats", (HistoryMetrics metrics, HistoryWriter writer, IHistoryStore store, StoreReadiness readiness, WatchConsumer consumer) => Results.Ok(new
+        {
+            engine = store.Engine,
+            location = store.Location,
+            ready = readiness.IsReady,
+            failure = readiness.Failure,
+            watching = consumer.Connected,
+            framesRead = metrics.FramesRead,
+            lapsWritten = metrics.LapsWritten,
+            pendingWrites = writer.Pending,
+            writeFailures = metrics.WriteFailures,
+            dropped = metrics.Dropped,
+        })).ExcludeFromDescription();
+        return app;
+    }
+}

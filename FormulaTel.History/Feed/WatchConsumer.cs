@@ -1,0 +1,118 @@
+using FormulaTel.History.Laps;
+using FormulaTel.History.Storage;
+using FormulaTel.Protos.V1;
+using FormulaTel.ServiceDefaults;
+using Grpc.Core;
+
+namespace FormulaTel.History.Feed;
+
+/// <summary>
+/// Reads every session's frames from rpc's watch stream (the embedded stack's feed) into the lap builder,
+/// reconnecting by itself; ends idle sessions as it goes and every lap in progress when it stops.
+/// Starts once the database is ready: nothing is taken in that could not be stored.
+/// </summary>
+public sealed partial class WatchConsumer(
+    TelemetryGateway.TelemetryGatewayClient client,
+    LapBuilder builder,
+    StoreReadiness readiness,
+    HistoryMetrics metrics,
+    TimeProvider time,
+    ILogger<WatchConsumer> logger) : BackgroundService
+{
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan IdleSweep = TimeSpan.FromSeconds(5);
+    private readonly Lock _builder = new();
+
+    public bool Connected { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await readiness.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        using var sweep = new PeriodicTimer(IdleSweep, time);
+        var sweeping = SweepAsync(sweep, stoppingToken);
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var call = client.Watch(new WatchRequest(), cancellationToken: stoppingToken);
+                await call.ResponseHeadersAsync;
+                Connected = true;
+                failures = 0;
+                LogConnected(logger);
+                await foreach (var batch in call.ResponseStream.ReadAllAsync(stoppingToken))
+                {
+                    lock (_builder)
+                    {
+                        foreach (var frame in batch.Frames)
+                        {
+                            builder.Apply(frame);
+                        }
+                    }
+
+                    metrics.FramesReadAdd(batch.Frames.Count);
+                }
+
+                throw new IOException("rpc ended the watch stream");
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                Connected = false;
+                failures++;
+                var delay = Backoff.Exponential(failures, MaxDelay);
+                LogDisconnected(logger, delay.TotalMilliseconds, e.Message);
+                try
+                {
+                    await Task.Delay(delay, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+
+        Connected = false;
+        await sweeping;
+        lock (_builder)
+        {
+            // Stopping: the laps in progress are stored as cut short; a restart's first frames carry on from here.
+            builder.EndAll();
+        }
+    }
+
+    private async Task SweepAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                lock (_builder)
+                {
+                    builder.EndIdleSessions();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Watching rpc for every session's frames")]
+    private static partial void LogConnected(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Watch stream from rpc failed; retrying in {DelayMs} ms: {Reason}")]
+    private static partial void LogDisconnected(ILogger logger, double delayMs, string reason);
+}

@@ -1,0 +1,33 @@
+namespace FormulaTel.History;
+
+/// <summary>History's settings (section History).</summary>
+public sealed class HistoryOptions
+{
+    public const string Section = "History";
+
+    /// <summary>Where history keeps its SQLite file (in Kubernetes a volume claim is mounted here).</summary>
+    public string DataDirectory { get; set; } = System.IO.Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "FormulaTel");
+
+    /// <summary>The SQLite file; by default history.db in <see cref="DataDirectory"/>. Relative paths resolve against the working directory.</summary>
+    public string? DatabasePath { get; set; }
+
+    public string ResolvedDatabasePath => System.IO.Path.GetFullPath(DatabasePath ?? System.IO.Path.Combine(DataDirectory, "history.db"));
+
+    /// <summary>rpc's gRPC address (service discovery finds the AppHost's rpc).</summary>
+    public string RpcAddress { get; set; } = "http://_grpc.rpc";
+
+    /// <summary>Sessions last seen longer ago than this are deleted.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(365);
+
+    /// <summary>Past this the oldest sessions are deleted until the history fits.</summary>
+    public double MaxSizeMB { get; set; } = 2048;
+
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long what was built waits before it is written (a lap is in the API within about this).</summary>
+    public TimeSpan WriteInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Writes waiting for the database; past it they are dropped and counted (a database that stopped).</summary>
+    public int WriteQueueCapacity { get; set; } = 100_000;
+}
