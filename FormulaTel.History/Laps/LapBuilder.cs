@@ -200,6 +200,16 @@ public sealed class LapBuilder(IHistorySink sink, HistoryMetrics metrics, IOptio
         var inPit = lap.PitStatus != PitStatus.None;
         if (car.Lap == 0)
         {
+            if (number > 1 && lap.LastLapTimeMs > 0)
+            {
+                // Joined mid-session (or back after a restart): the lap just before this one is done, in this time.
+                sink.Lap(new LapWrite
+                {
+                    Session = session.Key, CarIndex = car.CarIndex, LapNumber = number - 1, Status = LapStatus.Complete,
+                    TimeSource = TimeSource.LastLapTime, LapTimeMs = lap.LastLapTimeMs, EndedAt = at,
+                });
+            }
+
             car.StartLap(number, inPit);
         }
         else if (number == car.Lap + 1)

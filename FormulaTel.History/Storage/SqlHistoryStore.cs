@@ -426,6 +426,7 @@ public abstract class SqlHistoryStore(SqlDialect dialect) : IHistoryStore
     {
         TimeSource.GameHistory => "game_history",
         TimeSource.LapData => "lap_data",
+        TimeSource.LastLapTime => "last_lap_time",
         _ => "none",
     };
 
