@@ -49,6 +49,10 @@ public static class Extensions
             builder.Services.AddHostedService(sp => sp.GetRequiredService<RpcWatchFeed>());
         }
 
+        // The session pages read the history service's API ("http://history" through service discovery).
+        builder.Services.AddHttpClient<FormulaTel.Web.History.HistoryClient>(http =>
+            http.BaseAddress = new Uri(builder.Configuration["Web:HistoryAddress"] ?? "http://history"));
+
         builder.Services.AddHealthChecks().AddCheck<FeedHealthCheck>("feed");
         return builder;
     }
@@ -58,6 +62,9 @@ public static class Extensions
         app.UseStaticFiles();
         app.UseAntiforgery();
         app.MapHub<LiveHub>(LiveHub.Path);
+        // History's API through web, for the session pages' downloads (history is not exposed by itself).
+        app.MapGet("/history/api/{**path}", (string path, HttpContext context, FormulaTel.Web.History.HistoryClient history) =>
+            history.ForwardAsync("/api/" + path + context.Request.QueryString, context));
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -14,7 +14,7 @@ public class AppHostModelTests
         await using var builder = await Model("FORMULATEL_STACK=embedded");
         var resources = builder.Resources;
         Assert.Empty(resources.OfType<ContainerResource>());
-        Assert.Equal(["ingest", "rpc", "simulator", "web"], resources.OfType<ProjectResource>().Select(r => r.Name).Order());
+        Assert.Equal(["history", "ingest", "rpc", "simulator", "web"], resources.OfType<ProjectResource>().Select(r => r.Name).Order());
 
         var udp = resources.Single(r => r.Name == "ingest").Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "udp");
         Assert.Equal(ProtocolType.Udp, udp.Protocol);

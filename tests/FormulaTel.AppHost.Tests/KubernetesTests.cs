@@ -20,11 +20,13 @@ public sealed class KubernetesTests
     {
         string[] otlp = ["ASPNETCORE_FORWARDEDHEADERS_ENABLED", "DOTNET_GCgen0size", "HTTP_PORTS", "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_METRIC_EXPORT_INTERVAL"];
         string[] findsRpc = ["RPC_GRPC", "RPC_HTTP", "RPC_HTTPS", "services__rpc__grpc__0", "services__rpc__http__0", "services__rpc__https__0"];
+        string[] findsHistory = ["HISTORY_HTTP", "HISTORY_HTTPS", "services__history__http__0", "services__history__https__0"];
         var expected = new Dictionary<string, (string Type, string[] Bindings, string[] Env)>
         {
             ["rpc"] = ("project.v0", ["grpc", "http", "https"], [.. otlp, "ConnectionStrings__kafka", "GRPC_PORT"]),
             ["ingest"] = ("project.v0", ["http", "https", "udp"], [.. otlp, .. findsRpc, "Ingest__UdpPort", "Ingest__Recording__Directory", "Ingest__ForwardTo"]),
-            ["web"] = ("project.v0", ["http", "https"], [.. otlp, .. findsRpc, "ConnectionStrings__kafka"]),
+            ["web"] = ("project.v0", ["http", "https"], [.. otlp, .. findsRpc, .. findsHistory, "ConnectionStrings__kafka"]),
+            ["history"] = ("project.v0", ["http", "https"], [.. otlp, .. findsRpc, "History__DataDirectory"]),
             ["kafka"] = ("container.v0", ["internal", "tcp"], ["KAFKA_ADVERTISED_LISTENERS", "KAFKA_LISTENERS", "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "KAFKA_LOG_DIRS"]),
             ["otelcollector"] = ("container.v0", ["grpc", "health", "http"], ["ASPIRE_API_KEY", "ASPIRE_ENDPOINT", "PROMETHEUS_ENDPOINT"]),
             ["prometheus"] = ("container.v0", ["http"], []),
@@ -110,7 +112,7 @@ public sealed class KubernetesTests
     {
         var objects = await RenderAsync();
         var kinds = objects.GroupBy(o => o.Kind).ToDictionary(g => g.Key, g => g.Count());
-        Assert.Equal(new Dictionary<string, int> { ["ConfigMap"] = 5, ["Deployment"] = 7, ["Namespace"] = 1, ["PersistentVolumeClaim"] = 2, ["Service"] = 9, ["StatefulSet"] = 1 }, kinds);
+        Assert.Equal(new Dictionary<string, int> { ["ConfigMap"] = 5, ["Deployment"] = 8, ["Namespace"] = 1, ["PersistentVolumeClaim"] = 3, ["Service"] = 10, ["StatefulSet"] = 1 }, kinds);
 
         var kafka = Assert.IsType<V1StatefulSet>(Assert.Single(objects, o => o.Kind == "StatefulSet"));
         Assert.Equal("formulatel-kafka-data", Assert.Single(kafka.Spec.VolumeClaimTemplates).Metadata.Name);
