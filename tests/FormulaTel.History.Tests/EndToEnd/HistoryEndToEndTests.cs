@@ -8,13 +8,13 @@ using FormulaTel.Testing;
 namespace FormulaTel.History.Tests.EndToEnd;
 
 /// <summary>
-/// The embedded stack's path, as processes: the simulator (at 20× time) → ingest → rpc → history's watch stream →
+/// The embedded stack's path, as processes: the simulator (at 8× time, a lap in about 10 s, longer than a restart takes) → ingest → rpc → history's watch stream →
 /// SQLite → the API. Laps appear with the times the simulator drove, and a restart of history mid-session loses no
 /// completed lap and duplicates none.
 /// </summary>
 public sealed class HistoryEndToEndTests
 {
-    private const double TimeScale = 20;
+    private const double TimeScale = 8;
     private const int Cars = 20;
 
     [Fact]
@@ -42,13 +42,13 @@ public sealed class HistoryEndToEndTests
                 var items = (await history.Http.GetFromJsonAsync<JsonElement>("/api/sessions")).GetProperty("items");
                 sessionId = items.GetArrayLength() > 0 ? items[0].GetProperty("id").GetInt64() : 0;
                 return sessionId > 0 && await CompletedLapsAsync(history, sessionId, car: 0) >= 2;
-            }, "two laps of car 0 in the API", TimeSpan.FromSeconds(90));
+            }, "two laps of car 0 in the API", TimeSpan.FromSeconds(150));
 
             // Restart history mid-session.
             await history.SignalAsync("TERM");
             await history.DisposeAsync();
             history = await ServiceProcess.StartAsync("FormulaTel.History.dll", historySettings);
-            await Eventually.Until(async () => await CompletedLapsAsync(history, sessionId, car: 0) >= 5, "five laps of car 0 after the restart", TimeSpan.FromSeconds(90));
+            await Eventually.Until(async () => await CompletedLapsAsync(history, sessionId, car: 0) >= 5, "five laps of car 0 after the restart", TimeSpan.FromSeconds(150));
             await stop.CancelAsync();
             await driving;
 
