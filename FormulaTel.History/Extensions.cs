@@ -1,3 +1,4 @@
+using FormulaTel.ServiceDefaults;
 using FormulaTel.History.Api;
 using FormulaTel.History.Feed;
 using FormulaTel.History.Laps;
@@ -41,18 +42,7 @@ public static class Extensions
         builder.Services.AddHostedService<HistoryRetention>();
 
         var rpcAddress = builder.Configuration[$"{HistoryOptions.Section}:RpcAddress"] ?? new HistoryOptions().RpcAddress;
-#pragma warning disable EXTEXP0001 // the documented way to opt one client out of the default resilience handler
-        builder.Services.AddGrpcClient<TelemetryGateway.TelemetryGatewayClient>(o => o.Address = new Uri(rpcAddress))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                KeepAlivePingDelay = TimeSpan.FromSeconds(10),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
-                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
-                ConnectTimeout = TimeSpan.FromSeconds(5),
-            })
-            // The watch stream lives for hours: the default resilience handler's timeouts would cut it.
-            .RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
+        builder.Services.AddStreamingGrpcClient<TelemetryGateway.TelemetryGatewayClient>(rpcAddress);
         // Stopped in reverse order: the consumer ends the laps in progress before the writer writes its last batch.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HistoryWriter>());
         builder.Services.AddSingleton<WatchConsumer>();

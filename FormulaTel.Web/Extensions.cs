@@ -1,3 +1,4 @@
+using FormulaTel.ServiceDefaults;
 using FormulaTel.Protos.V1;
 using FormulaTel.Web.Live;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -22,18 +23,7 @@ public static class Extensions
 
         // rpc's gRPC endpoint; "_grpc.rpc" is the endpoint named grpc of the resource rpc (service discovery).
         var rpcAddress = builder.Configuration["Web:RpcAddress"] ?? "http://_grpc.rpc";
-#pragma warning disable EXTEXP0001 // the documented way to opt one client out of the default resilience handler
-        builder.Services.AddGrpcClient<TelemetryGateway.TelemetryGatewayClient>(o => o.Address = new Uri(rpcAddress))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                KeepAlivePingDelay = TimeSpan.FromSeconds(10),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(5),
-                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
-                ConnectTimeout = TimeSpan.FromSeconds(5),
-            })
-            // The watch stream lives for hours: the default resilience handler's timeouts would cut it.
-            .RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
+        builder.Services.AddStreamingGrpcClient<TelemetryGateway.TelemetryGatewayClient>(rpcAddress);
         // The feed: Kafka when a connection string names the brokers (full stack), rpc's watch stream otherwise.
         // Kafka down: the page still serves (degraded), so it is not a reason to take web out of service.
         if (builder.AddKafkaClients(failureStatus: HealthStatus.Degraded))

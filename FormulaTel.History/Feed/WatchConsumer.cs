@@ -38,51 +38,30 @@ public sealed partial class WatchConsumer(
 
         using var sweep = new PeriodicTimer(IdleSweep, time);
         var sweeping = SweepAsync(sweep, stoppingToken);
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
+        await StreamingClients.RunUntilStoppedAsync(async (connected, token) =>
         {
-            try
+            using var call = client.Watch(new WatchRequest(), cancellationToken: token);
+            await call.ResponseHeadersAsync;
+            Connected = true;
+            connected();
+            LogConnected(logger);
+            await foreach (var batch in call.ResponseStream.ReadAllAsync(token))
             {
-                using var call = client.Watch(new WatchRequest(), cancellationToken: stoppingToken);
-                await call.ResponseHeadersAsync;
-                Connected = true;
-                failures = 0;
-                LogConnected(logger);
-                await foreach (var batch in call.ResponseStream.ReadAllAsync(stoppingToken))
+                lock (_builder)
                 {
-                    lock (_builder)
+                    foreach (var frame in batch.Frames)
                     {
-                        foreach (var frame in batch.Frames)
-                        {
-                            builder.Apply(frame);
-                        }
+                        builder.Apply(frame);
                     }
-
-                    metrics.FramesReadAdd(batch.Frames.Count);
                 }
 
-                throw new IOException("rpc ended the watch stream");
+                metrics.FramesReadAdd(batch.Frames.Count);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                Connected = false;
-                failures++;
-                var delay = Backoff.Exponential(failures, MaxDelay);
-                LogDisconnected(logger, delay.TotalMilliseconds, e.Message);
-                try
-                {
-                    await Task.Delay(delay, time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
-        }
+        }, (delay, e) =>
+        {
+            Connected = false;
+            LogDisconnected(logger, delay.TotalMilliseconds, e.Message);
+        }, MaxDelay, time, stoppingToken);
 
         Connected = false;
         await sweeping;

@@ -39,7 +39,7 @@ public abstract class SqlHistoryStore(SqlDialect dialect) : IHistoryStore
 
     public abstract Task<long> SizeBytesAsync(CancellationToken cancellationToken);
 
-    public async Task MigrateAsync(CancellationToken cancellationToken)
+    public virtual async Task MigrateAsync(CancellationToken cancellationToken)
     {
         try
         {

@@ -22,16 +22,24 @@ public sealed class SqliteHistoryStore : SqlHistoryStore
 
     public string Path { get; }
 
+    private string Directory => System.IO.Path.GetDirectoryName(Path)!;
+
     public override string Engine => "sqlite";
 
     public override string Location => Path;
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         return connection;
+    }
+
+    public override Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        // Once, before the file is first opened (not on every connection).
+        System.IO.Directory.CreateDirectory(Directory);
+        return base.MigrateAsync(cancellationToken);
     }
 
     protected override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)

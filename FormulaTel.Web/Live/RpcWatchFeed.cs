@@ -25,49 +25,27 @@ public sealed partial class RpcWatchFeed(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
+        await StreamingClients.RunUntilStoppedAsync(async (connected, token) =>
         {
-            try
+            using var call = client.Watch(new WatchRequest(), cancellationToken: token);
+            await call.ResponseHeadersAsync;
+            Connected = true;
+            connected();
+            LogConnected(logger);
+            await foreach (var batch in call.ResponseStream.ReadAllAsync(token))
             {
-                using var call = client.Watch(new WatchRequest(), cancellationToken: stoppingToken);
-                await call.ResponseHeadersAsync;
-                Connected = true;
-                failures = 0;
-                LogConnected(logger);
-                await foreach (var batch in call.ResponseStream.ReadAllAsync(stoppingToken))
+                foreach (var frame in batch.Frames)
                 {
-                    foreach (var frame in batch.Frames)
-                    {
-                        store.Apply(frame);
-                    }
-
-                    Interlocked.Add(ref _framesReceived, batch.Frames.Count);
+                    store.Apply(frame);
                 }
 
-                throw new IOException("rpc ended the watch stream");
+                Interlocked.Add(ref _framesReceived, batch.Frames.Count);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception e)
-            {
-                Connected = false;
-                failures++;
-                var delay = Backoff.Exponential(failures, MaxDelay);
-                LogDisconnected(logger, delay.TotalMilliseconds, e.Message);
-                try
-                {
-                    await Task.Delay(delay, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
-        }
-
+        }, (delay, e) =>
+        {
+            Connected = false;
+            LogDisconnected(logger, delay.TotalMilliseconds, e.Message);
+        }, MaxDelay, TimeProvider.System, stoppingToken);
         Connected = false;
     }
 
