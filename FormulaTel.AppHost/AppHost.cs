@@ -29,6 +29,7 @@ namespace FormulaTel.AppHost
     {
         public const string UdpPortKey = "FormulaTel:UdpPort";
         public const string SimulatorKey = "FormulaTel:Simulator";
+        public const string SimulatorTimeScaleKey = "FormulaTel:SimulatorTimeScale";
         public const string PrometheusEndpointKey = "FormulaTel:PrometheusEndpoint";
         public const string RecordingKey = "FormulaTel:Recording";
         public const string RecordingDirectoryKey = "FormulaTel:RecordingDirectory";
@@ -137,8 +138,15 @@ namespace FormulaTel.AppHost
             if (simulator && !builder.ExecutionContext.IsPublishMode)
             {
                 // The demo source: a 20-car F1 23 session sent to ingest's UDP port.
+                // FormulaTel:SimulatorTimeScale=K runs its laps K times faster (a demo of the session pages in minutes).
+                var simulatorArgs = new List<string> { "simulate", "--to", $"127.0.0.1:{udpPort}" };
+                if (builder.Configuration[SimulatorTimeScaleKey] is { Length: > 0 } timeScale)
+                {
+                    simulatorArgs.AddRange(["--time-scale", timeScale]);
+                }
+
                 var simulatorResource = builder.AddProject<Projects.FormulaTel_Ingest>("simulator", o => o.ExcludeLaunchProfile = true)
-                    .WithArgs("simulate", "--to", $"127.0.0.1:{udpPort}")
+                    .WithArgs([.. simulatorArgs])
                     .WaitFor(ingest);
                 TuneService(simulatorResource);
             }

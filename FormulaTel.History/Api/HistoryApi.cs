@@ -1,4 +1,5 @@
 using System.Globalization;
+using FormulaTel.History.Laps;
 using FormulaTel.History.Storage;
 
 namespace FormulaTel.History.Api;
@@ -53,6 +54,21 @@ public static class HistoryApi
             .WithSummary("A lap's trace as CSV.");
         api.MapGet("/laps/{id}/trace.parquet", (IHistoryStore store, string id, CancellationToken ct) => TraceAsync(store, id, "parquet", ct))
             .WithSummary("A lap's trace as Parquet.");
+
+        api.MapGet("/compare-with-best", async (IHistoryStore store, string? source, string? sessionUid, string? car, CancellationToken ct) =>
+        {
+            if (string.IsNullOrEmpty(source) || !ulong.TryParse(sessionUid, NumberStyles.None, CultureInfo.InvariantCulture, out var uid)
+                || !uint.TryParse(car, NumberStyles.None, CultureInfo.InvariantCulture, out var carIndex))
+            {
+                return BadRequest("source (the stream's source id), sessionUid (the game's session uid) and car (a car index) are all needed.");
+            }
+
+            return await store.FindCompareLapsAsync(new SessionKey(source, uid), carIndex, ct) is { } laps
+                ? Results.Ok(laps)
+                : Results.Problem($"Session {uid} from {source} is not stored (yet: its first lap is stored when the car crosses the line).",
+                    statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        })
+            .WithSummary("For a live car: its latest stored lap and its driver's best valid lap on this track and game (the live view's \"compare with my best here\").");
 
         api.MapGet("/bests", async (IHistoryStore store, string? track, string? game, CancellationToken ct) =>
             Results.Ok(await store.GetBestsAsync(new SessionFilter(track, game), ct)))

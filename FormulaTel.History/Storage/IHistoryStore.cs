@@ -34,6 +34,9 @@ public interface IHistoryStore
     /// <summary>The lap's trace; null when there is no such lap (a lap without a trace has one of no points).</summary>
     Task<LapTrace?> GetTraceAsync(long lapId, CancellationToken cancellationToken);
 
+    /// <summary>The laps "compare with my best here" opens for a car of a session as the stream labels it; null when the session is not stored.</summary>
+    Task<CompareLaps?> FindCompareLapsAsync(SessionKey session, uint carIndex, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<BestRow>> GetBestsAsync(SessionFilter filter, CancellationToken cancellationToken);
 
     /// <summary>Deletes a session with its cars, laps and results; false when there was none.</summary>

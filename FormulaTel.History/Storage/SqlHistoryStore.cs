@@ -483,6 +483,47 @@ public abstract class SqlHistoryStore(SqlDialect dialect) : IHistoryStore
         return reader.IsDBNull(0) ? new LapTrace(0, LapTrace.StepM, []) : LapTrace.Decode(reader.GetFieldValue<byte[]>(0));
     }
 
+    public async Task<CompareLaps?> FindCompareLapsAsync(SessionKey session, uint carIndex, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        long sessionId;
+        string track, game, driver;
+        await using (var command = Command(connection, null, """
+            SELECT s.id, s.track, s.game, COALESCE(c.driver, '') FROM sessions s
+            LEFT JOIN cars c ON c.session_id = s.id AND c.car_index = @car
+            WHERE s.source_id = @source AND s.session_uid = @uid
+            """, ("source", session.SourceId), ("uid", unchecked((long)session.SessionUid)), ("car", (long)carIndex)))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            (sessionId, track, game, driver) = (L(reader, 0), S(reader, 1), S(reader, 2), S(reader, 3));
+        }
+
+        long? latest, best;
+        await using (var command = Command(connection, null, "SELECT id FROM laps WHERE session_id = @id AND car_index = @car ORDER BY lap_number DESC LIMIT 1",
+            ("id", sessionId), ("car", (long)carIndex)))
+        {
+            latest = await command.ExecuteScalarAsync(cancellationToken) is { } value and not DBNull ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : null;
+        }
+
+        // The same driver on the same track in the same game, in any session; an unnamed car only within its own session.
+        await using (var command = Command(connection, null, """
+            SELECT l.id FROM laps l JOIN sessions s ON s.id = l.session_id LEFT JOIN cars c ON c.session_id = l.session_id AND c.car_index = l.car_index
+            WHERE s.track = @track AND s.game = @game AND l.valid = 1 AND l.lap_time_ms > 0 AND l.status = 'complete'
+                AND (CASE WHEN @driver = '' THEN l.session_id = @id AND l.car_index = @car ELSE c.driver = @driver END)
+            ORDER BY l.lap_time_ms, l.id LIMIT 1
+            """, ("track", track), ("game", game), ("driver", driver), ("id", sessionId), ("car", (long)carIndex)))
+        {
+            best = await command.ExecuteScalarAsync(cancellationToken) is { } value and not DBNull ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : null;
+        }
+
+        return new CompareLaps(sessionId, latest, best);
+    }
+
     public async Task<IReadOnlyList<BestRow>> GetBestsAsync(SessionFilter filter, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace FormulaTel.Web.History;
 
 // The history API's shapes as the pages read them (docs/history.md); fields the pages do not show are left out.
@@ -21,3 +23,24 @@ public sealed record StoredLap(long Id, uint CarIndex, string Driver, uint LapNu
 {
     public float MaxWear => Math.Max(Math.Max(WearRearLeft, WearRearRight), Math.Max(WearFrontLeft, WearFrontRight));
 }
+
+public sealed record StoredLapSummary(long Id, long SessionId, string Game, string Track, float TrackLengthM, string SessionType,
+    DateTimeOffset SessionStartedAt, uint CarIndex, string Driver, string Team, uint LapNumber, uint LapTimeMs, bool Valid, string Status);
+
+public sealed record StoredTrace(long LapId, float StepM, IReadOnlyList<TracePoint> Points);
+
+public sealed record TracePoint(
+    [property: JsonPropertyName("distance_m")] float DistanceM,
+    [property: JsonPropertyName("time_ms")] long TimeMs,
+    [property: JsonPropertyName("speed_kph")] float SpeedKph,
+    [property: JsonPropertyName("throttle")] float Throttle,
+    [property: JsonPropertyName("brake")] float Brake,
+    [property: JsonPropertyName("steer")] float Steer,
+    [property: JsonPropertyName("gear")] int Gear,
+    [property: JsonPropertyName("x_m")] float X,
+    [property: JsonPropertyName("z_m")] float Z);
+
+public sealed record StoredBest(string Track, string Game, string Driver, string Team, uint BestLapMs, long LapId, long SessionId,
+    DateTimeOffset SetAt, uint BestSector1Ms, uint BestSector2Ms, uint BestSector3Ms, uint? TheoreticalBestMs, long Laps);
+
+public sealed record StoredCompareLaps(long SessionId, long? LatestLapId, long? BestLapId);

@@ -19,6 +19,9 @@ public class EmbeddedStackFixture : IAsyncLifetime
     /// <summary>Where this stack's ingest records (a temporary folder, not the user's).</summary>
     public string RecordingDirectory { get; } = Directory.CreateTempSubdirectory("formulatel-stack-recordings-").FullName;
 
+    /// <summary>Where this stack's history keeps its database (a temporary folder, not the user's).</summary>
+    public string HistoryDirectory { get; } = Directory.CreateTempSubdirectory("formulatel-stack-history-").FullName;
+
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The stack is not running.");
 
     public Uri WebAddress { get; private set; } = null!;
@@ -33,6 +36,7 @@ public class EmbeddedStackFixture : IAsyncLifetime
                 "FORMULATEL_STACK=embedded",
                 $"FormulaTel:UdpPort={UdpPort}",
                 $"FormulaTel:RecordingDirectory={RecordingDirectory}",
+                $"FormulaTel:HistoryDirectory={HistoryDirectory}",
                 // Free ports for the proxied endpoints, so the tests never clash with a running `dotnet run`.
                 "DcpPublisher:RandomizePorts=true",
                 .. ExtraArguments,
@@ -43,7 +47,7 @@ public class EmbeddedStackFixture : IAsyncLifetime
         _app = await builder.BuildAsync();
         using var startup = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         await _app.StartAsync(startup.Token);
-        foreach (var resource in new[] { "rpc", "ingest", "web" })
+        foreach (var resource in new[] { "rpc", "ingest", "web", "history" })
         {
             await _app.ResourceNotifications.WaitForResourceHealthyAsync(resource, startup.Token);
         }
@@ -75,6 +79,7 @@ public class EmbeddedStackFixture : IAsyncLifetime
         }
 
         Directory.Delete(RecordingDirectory, recursive: true);
+        Directory.Delete(HistoryDirectory, recursive: true);
     }
 }
 

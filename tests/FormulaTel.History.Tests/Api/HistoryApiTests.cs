@@ -77,8 +77,11 @@ public sealed class HistoryApiTests : IAsyncLifetime
         var bests = await _http.GetFromJsonAsync<JsonElement>("/api/bests?game=F1%2024");
         Assert.Equal(104_700, bests[0].GetProperty("bestLapMs").GetInt32());
         Assert.Equal(105_000 - 300, bests[0].GetProperty("theoreticalBestMs").GetInt32());
+        var compare = await _http.GetFromJsonAsync<JsonElement>("/api/compare-with-best?source=192.168.1.20%3A50000&sessionUid=99&car=0");
+        Assert.Equal(_sessionId, compare.GetProperty("sessionId").GetInt64());
+        Assert.Equal(bests[0].GetProperty("lapId").GetInt64(), compare.GetProperty("bestLapId").GetInt64());
         var openApi = await _http.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
-        foreach (var path in new[] { "/api/sessions", "/api/sessions/{id}", "/api/sessions/{id}/laps", "/api/laps/{id}/trace", "/api/bests", "/api/sessions/{id}/laps.parquet", "/api/laps/{id}/trace.csv" })
+        foreach (var path in new[] { "/api/compare-with-best", "/api/sessions", "/api/sessions/{id}", "/api/sessions/{id}/laps", "/api/laps/{id}/trace", "/api/bests", "/api/sessions/{id}/laps.parquet", "/api/laps/{id}/trace.csv" })
         {
             Assert.True(openApi.GetProperty("paths").TryGetProperty(path, out _), $"{path} in the OpenAPI document");
         }
@@ -94,6 +97,8 @@ public sealed class HistoryApiTests : IAsyncLifetime
     [InlineData("/api/sessions?page=0", HttpStatusCode.BadRequest, "page must be")]
     [InlineData("/api/sessions?pageSize=100000", HttpStatusCode.BadRequest, "pageSize from 1 to 500")]
     [InlineData("/api/sessions/1/laps?car=front", HttpStatusCode.BadRequest, "car must be a car index")]
+    [InlineData("/api/compare-with-best?source=x&sessionUid=-1&car=0", HttpStatusCode.BadRequest, "sessionUid (the game's session uid)")]
+    [InlineData("/api/compare-with-best?source=10.0.0.9%3A1&sessionUid=5&car=0", HttpStatusCode.NotFound, "Session 5 from 10.0.0.9:1 is not stored")]
     public async Task Unknown_ids_and_malformed_parameters_say_what_is_wrong(string path, HttpStatusCode status, string message)
     {
         var response = await _http.GetAsync(path);

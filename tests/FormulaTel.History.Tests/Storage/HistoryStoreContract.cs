@@ -82,6 +82,32 @@ public abstract class HistoryStoreContract
     }
 
     [Fact]
+    public async Task Compare_with_best_finds_the_latest_lap_here_and_the_drivers_best_on_the_track_in_any_session()
+    {
+        var store = await NewStoreAsync();
+        var (lastWeek, tonight, elsewhere) = (Key(1), Key(2), Key(3));
+        await store.WriteAsync(Batch(
+            [Session(lastWeek, started: Start.AddDays(-7)), Session(tonight), Session(elsewhere, track: "Monza")],
+            [new CarInfo(lastWeek, 3, "ALBON", "Williams", 23, false, true), new CarInfo(tonight, 0, "ALBON", "Williams", 23, false, true),
+                new CarInfo(tonight, 1, "SAINZ", "Williams", 55, true, false), new CarInfo(elsewhere, 0, "ALBON", "Williams", 23, false, true)],
+            [Lap(lastWeek, 3, 4, 89_900), Lap(lastWeek, 3, 5, 88_000, valid: false), Lap(tonight, 0, 1, 91_000), Lap(tonight, 0, 2, 90_400),
+                Lap(tonight, 1, 1, 85_000), Lap(elsewhere, 0, 1, 80_000)]),
+            CancellationToken.None);
+        var laps = (await store.GetLapsAsync((await store.ListSessionsAsync(new SessionFilter("Silverstone"), 1, 10, CancellationToken.None)).Items
+            .Single(s => s.SessionUid == "1").Id, null, CancellationToken.None))!;
+        var tonightLaps = (await store.GetLapsAsync((await store.FindCompareLapsAsync(tonight, 0, CancellationToken.None))!.SessionId, 0, CancellationToken.None))!;
+
+        var found = (await store.FindCompareLapsAsync(tonight, 0, CancellationToken.None))!;
+        Assert.Equal(tonightLaps.Single(l => l.LapNumber == 2).Id, found.LatestLapId);
+        // Last week's 89.9 here, not the invalid 88.0, not SAINZ's 85.0, not Monza's 80.0.
+        Assert.Equal(laps.Single(l => l.LapNumber == 4).Id, found.BestLapId);
+
+        var nothingYet = (await store.FindCompareLapsAsync(tonight, 5, CancellationToken.None))!;
+        Assert.Equal((null, null), (nothingYet.LatestLapId, nothingYet.BestLapId));
+        Assert.Null(await store.FindCompareLapsAsync(Key(99), 0, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task A_redelivered_batch_stores_each_lap_once()
     {
         var store = await NewStoreAsync();
