@@ -38,9 +38,10 @@ namespace FormulaTel.AppHost
         /// <summary>Where ingest keeps recordings in a container: the Kubernetes tree mounts a volume claim here.</summary>
         public const string ContainerRecordingDirectory = "/var/lib/formulatel/recordings";
 
-        /// <summary>Where history keeps its database file in a container (a volume claim in Kubernetes).</summary>
-        public const string ContainerHistoryDirectory = "/var/lib/formulatel/history";
         public const string HistoryDirectoryKey = "FormulaTel:HistoryDirectory";
+
+        /// <summary>The full stack's history database (history's ConnectionStrings:historydb).</summary>
+        public const string HistoryDatabase = "historydb";
 
         public static IDistributedApplicationBuilder AddFormulaTel(this IDistributedApplicationBuilder builder, StackChoice stack)
         {
@@ -109,19 +110,16 @@ namespace FormulaTel.AppHost
             var forwardTo = builder.AddParameter(ForwardToParameter, builder.Configuration[$"Parameters:{ForwardToParameter}"] ?? "", publishValueAsDefault: true);
             ingest.WithEnvironment("Ingest__ForwardTo", forwardTo);
 
-            // The session history (README: History): every lap of every car, read from rpc's watch stream, in a SQLite
-            // file under the user's local data folder (FormulaTel:HistoryDirectory moves it; a volume claim in Kubernetes).
+            // The session history (README: History): every lap of every car. Embedded: read from rpc's watch stream
+            // into a SQLite file under the user's local data folder (FormulaTel:HistoryDirectory moves it). Full stack
+            // and Kubernetes: its own Kafka consumer group, into PostgreSQL (below).
             var history = builder.AddProject<Projects.FormulaTel_History>("history")
                 .WithReference(rpc)
                 .WaitFor(rpc)
                 .WithHttpHealthCheck("/health")
                 .WithUrlForEndpoint("http", url => url.Url = "/openapi/v1.json");
             TuneService(history);
-            if (builder.ExecutionContext.IsPublishMode)
-            {
-                history.WithEnvironment("History__DataDirectory", ContainerHistoryDirectory);
-            }
-            else if (builder.Configuration[HistoryDirectoryKey] is { Length: > 0 } historyDirectory)
+            if (stack.Kind != StackKind.Full && builder.Configuration[HistoryDirectoryKey] is { Length: > 0 } historyDirectory)
             {
                 history.WithEnvironment("History__DataDirectory", Path.GetFullPath(historyDirectory));
             }
@@ -157,6 +155,12 @@ namespace FormulaTel.AppHost
                 var kafka = builder.AddKafka("kafka").WithDataVolume().WithKafkaUI();
                 rpc.WithReference(kafka).WaitFor(kafka);
                 web.WithReference(kafka).WaitFor(kafka);
+                history.WithReference(kafka).WaitFor(kafka);
+
+                // The history's database: PostgreSQL with its data on a volume (a StatefulSet with a claim in
+                // Kubernetes), its password a generated secret parameter (the Secret's postgres-password there).
+                var historyDatabase = builder.AddPostgres("postgres").WithDataVolume("formulatel-postgres-data").AddDatabase(HistoryDatabase);
+                history.WithReference(historyDatabase).WaitFor(historyDatabase);
                 builder.AddObservability();
             }
             else if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("kafka")))
@@ -165,6 +169,7 @@ namespace FormulaTel.AppHost
                 var kafka = builder.AddConnectionString("kafka");
                 rpc.WithReference(kafka);
                 web.WithReference(kafka);
+                history.WithReference(kafka);
             }
 
             return builder;

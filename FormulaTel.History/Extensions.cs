@@ -37,16 +37,31 @@ public static class Extensions
         builder.Services.AddSingleton<StoreReadiness>();
         builder.Services.AddHostedService<StoreStartup>();
         builder.Services.AddSingleton<HistoryWriter>();
-        builder.Services.AddSingleton<IHistorySink>(sp => sp.GetRequiredService<HistoryWriter>());
         builder.Services.AddSingleton<LapBuilder>();
         builder.Services.AddHostedService<HistoryRetention>();
 
-        var rpcAddress = builder.Configuration[$"{HistoryOptions.Section}:RpcAddress"] ?? new HistoryOptions().RpcAddress;
-        builder.Services.AddStreamingGrpcClient<TelemetryGateway.TelemetryGatewayClient>(rpcAddress);
-        // Stopped in reverse order: the consumer ends the laps in progress before the writer writes its last batch.
+        // Stopped in reverse order: the feed ends the laps in progress before the writer writes its last batch.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HistoryWriter>());
-        builder.Services.AddSingleton<WatchConsumer>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<WatchConsumer>());
+        // The feed: the telemetry topic in history's own consumer group when a connection string names the brokers
+        // (full stack), rpc's watch stream otherwise.
+        if (builder.AddKafkaClients())
+        {
+            // The builder hands its laps to the writer through a sink that notes them, so only stored laps are committed.
+            builder.Services.AddSingleton<LapNotingSink>();
+            builder.Services.AddSingleton<IHistorySink>(sp => sp.GetRequiredService<LapNotingSink>());
+            builder.Services.AddSingleton<KafkaLapFeed>();
+            builder.Services.AddSingleton<IHistoryFeed>(sp => sp.GetRequiredService<KafkaLapFeed>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<KafkaLapFeed>());
+        }
+        else
+        {
+            builder.Services.AddSingleton<IHistorySink>(sp => sp.GetRequiredService<HistoryWriter>());
+            var rpcAddress = builder.Configuration[$"{HistoryOptions.Section}:RpcAddress"] ?? new HistoryOptions().RpcAddress;
+            builder.Services.AddStreamingGrpcClient<TelemetryGateway.TelemetryGatewayClient>(rpcAddress);
+            builder.Services.AddSingleton<WatchConsumer>();
+            builder.Services.AddSingleton<IHistoryFeed>(sp => sp.GetRequiredService<WatchConsumer>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<WatchConsumer>());
+        }
 
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         return builder;
@@ -56,13 +71,14 @@ public static class Extensions
     {
         app.MapOpenApi();
         app.MapHistoryApi();
-        app.MapGet("/stats", (HistoryMetrics metrics, HistoryWriter writer, IHistoryStore store, StoreReadiness readiness, WatchConsumer consumer) => Results.Ok(new
+        app.MapGet("/stats", (HistoryMetrics metrics, HistoryWriter writer, IHistoryStore store, StoreReadiness readiness, IHistoryFeed feed) => Results.Ok(new
         {
             engine = store.Engine,
             location = store.Location,
             ready = readiness.IsReady,
             failure = readiness.Failure,
-            watching = consumer.Connected,
+            feed = feed.Description,
+            connected = feed.Connected,
             framesRead = metrics.FramesRead,
             lapsWritten = metrics.LapsWritten,
             pendingWrites = writer.Pending,

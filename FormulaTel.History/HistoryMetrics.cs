@@ -13,6 +13,7 @@ public sealed class HistoryMetrics
     private long _lapsWritten;
     private long _framesRead;
     private long _writeFailures;
+    private long _commitFailures;
     private long _droppedTotal;
 
     public HistoryMetrics(IMeterFactory meterFactory)
@@ -23,6 +24,7 @@ public sealed class HistoryMetrics
         _evicted = meter.CreateCounter<long>("formulatel.history.sessions.evicted", "{session}", "Live sessions let go of, by reason (idle, capacity).");
         meter.CreateObservableCounter("formulatel.history.frames.read", () => Interlocked.Read(ref _framesRead), "{frame}", "Frames read from the stream.");
         meter.CreateObservableCounter("formulatel.history.write.failures", () => Interlocked.Read(ref _writeFailures), "{batch}", "Batches the store failed to write (retried).");
+        meter.CreateObservableCounter("formulatel.history.kafka.commit.failures", () => Interlocked.Read(ref _commitFailures), "{commit}", "Kafka offset commits that failed (carried by the next).");
     }
 
     public long LapsWritten => Interlocked.Read(ref _lapsWritten);
@@ -47,4 +49,6 @@ public sealed class HistoryMetrics
     public void SessionEvicted(string reason) => _evicted.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void WriteFailed() => Interlocked.Increment(ref _writeFailures);
+
+    public void CommitFailed() => Interlocked.Increment(ref _commitFailures);
 }

@@ -30,4 +30,10 @@ public sealed class HistoryOptions
 
     /// <summary>Writes waiting for the database; past it they are dropped and counted (a database that stopped).</summary>
     public int WriteQueueCapacity { get; set; } = 100_000;
+
+    /// <summary>The consumer group history reads the telemetry topic in (full stack): instances in one group share the partitions.</summary>
+    public string KafkaGroupId { get; set; } = "formulatel-history";
+
+    /// <summary>Cars whose commit point is tracked (Kafka); past it a car's frames may be committed before its lap is stored, counted.</summary>
+    public int MaxTrackedCars { get; set; } = 10_000;
 }

@@ -17,13 +17,15 @@ public sealed partial class WatchConsumer(
     StoreReadiness readiness,
     HistoryMetrics metrics,
     TimeProvider time,
-    ILogger<WatchConsumer> logger) : BackgroundService
+    ILogger<WatchConsumer> logger) : BackgroundService, IHistoryFeed
 {
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan IdleSweep = TimeSpan.FromSeconds(5);
     private readonly Lock _builder = new();
 
     public bool Connected { get; private set; }
+
+    public string Description => "rpc's watch stream";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

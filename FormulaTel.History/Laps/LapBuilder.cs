@@ -20,6 +20,9 @@ public sealed class LapBuilder(IHistorySink sink, HistoryMetrics metrics, IOptio
 
     public int LiveSessions => _sessions.Count;
 
+    /// <summary>Whether the session is being built (not yet ended, evicted or idle).</summary>
+    public bool Holds(SessionKey key) => _sessions.ContainsKey(key);
+
     public void Apply(TelemetryFrame frame)
     {
         var envelope = frame.Envelope;
@@ -84,6 +87,9 @@ public sealed class LapBuilder(IHistorySink sink, HistoryMetrics metrics, IOptio
             metrics.SessionEvicted("idle");
         }
     }
+
+    /// <summary>Forgets every session without storing anything (a Kafka rebalance: the frames are read again from the committed offsets).</summary>
+    public void Discard() => _sessions.Clear();
 
     /// <summary>Stores every lap in progress as cut short (the service is stopping).</summary>
     public void EndAll()

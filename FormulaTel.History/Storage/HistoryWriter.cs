@@ -24,9 +24,21 @@ public sealed partial class HistoryWriter(
     });
 
     private long _pending;
+    private long _accepted;
+    private long _written;
+    private long _dropped;
 
     /// <summary>Items handed on and not yet written.</summary>
     public long Pending => Interlocked.Read(ref _pending);
+
+    /// <summary>Items taken into the queue so far: the n-th is durable once <see cref="Written"/> reaches n (the queue is first in, first out).</summary>
+    public long Accepted => Interlocked.Read(ref _accepted);
+
+    /// <summary>Items written to the store so far.</summary>
+    public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>Items refused because the queue was full.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
 
     public void Session(SessionInfo session) => Offer(session);
 
@@ -42,8 +54,12 @@ public sealed partial class HistoryWriter(
         if (!_queue.Writer.TryWrite(item))
         {
             Interlocked.Decrement(ref _pending);
+            Interlocked.Increment(ref _dropped);
             metrics.Drop("write_queue_full");
+            return;
         }
+
+        Interlocked.Increment(ref _accepted);
     }
 
     /// <summary>No more items will come: write what is queued, then stop.</summary>
@@ -96,6 +112,7 @@ public sealed partial class HistoryWriter(
                     }
 
                     Interlocked.Add(ref _pending, -batch.Count);
+                    Interlocked.Add(ref _written, batch.Count);
                     batch.Clear();
                     failures = 0;
                 }

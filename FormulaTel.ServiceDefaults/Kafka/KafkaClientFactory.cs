@@ -25,14 +25,16 @@ public sealed partial class KafkaClientFactory(IOptions<KafkaSettings> options, 
             .Build();
     }
 
-    public IConsumer<TKey, TValue> CreateConsumer<TKey, TValue>(ConsumerConfig config)
+    /// <param name="configure">More of the builder (e.g. a consumer group's rebalance handlers).</param>
+    public IConsumer<TKey, TValue> CreateConsumer<TKey, TValue>(ConsumerConfig config, Action<ConsumerBuilder<TKey, TValue>>? configure = null)
     {
         Configure(config, Settings.Consumer);
-        return new ConsumerBuilder<TKey, TValue>(config)
+        var builder = new ConsumerBuilder<TKey, TValue>(config)
             .SetLogHandler((_, message) => Log(message))
             .SetErrorHandler((_, error) => LogError(_librdkafka, error.Code.ToString(), error.Reason, error.IsFatal))
-            .SetStatisticsHandler((_, json) => statistics.Report(json))
-            .Build();
+            .SetStatisticsHandler((_, json) => statistics.Report(json));
+        configure?.Invoke(builder);
+        return builder.Build();
     }
 
     public IAdminClient CreateAdminClient() => new AdminClientBuilder(new AdminClientConfig

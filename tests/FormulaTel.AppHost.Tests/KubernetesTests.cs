@@ -26,7 +26,12 @@ public sealed class KubernetesTests
             ["rpc"] = ("project.v0", ["grpc", "http", "https"], [.. otlp, "ConnectionStrings__kafka", "GRPC_PORT"]),
             ["ingest"] = ("project.v0", ["http", "https", "udp"], [.. otlp, .. findsRpc, "Ingest__UdpPort", "Ingest__Recording__Directory", "Ingest__ForwardTo"]),
             ["web"] = ("project.v0", ["http", "https"], [.. otlp, .. findsRpc, .. findsHistory, "ConnectionStrings__kafka"]),
-            ["history"] = ("project.v0", ["http", "https"], [.. otlp, .. findsRpc, "History__DataDirectory"]),
+            ["history"] = ("project.v0", ["http", "https"], [.. otlp, .. findsRpc, "ConnectionStrings__kafka", "ConnectionStrings__historydb", "HISTORYDB_HOST", "HISTORYDB_PORT",
+                "HISTORYDB_USERNAME", "HISTORYDB_PASSWORD", "HISTORYDB_URI", "HISTORYDB_JDBCCONNECTIONSTRING", "HISTORYDB_DATABASENAME"]),
+            ["postgres"] = ("container.v0", ["tcp"], ["POSTGRES_HOST_AUTH_METHOD", "POSTGRES_INITDB_ARGS", "POSTGRES_USER", "POSTGRES_PASSWORD"]),
+            ["postgres-password"] = ("parameter.v0", [], []),
+            ["postgres-password-uri-encoded"] = ("annotated.string", [], []),
+            ["historydb"] = ("value.v0", [], []),
             ["kafka"] = ("container.v0", ["internal", "tcp"], ["KAFKA_ADVERTISED_LISTENERS", "KAFKA_LISTENERS", "KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "KAFKA_LOG_DIRS"]),
             ["otelcollector"] = ("container.v0", ["grpc", "health", "http"], ["ASPIRE_API_KEY", "ASPIRE_ENDPOINT", "PROMETHEUS_ENDPOINT"]),
             ["prometheus"] = ("container.v0", ["http"], []),
@@ -53,6 +58,9 @@ public sealed class KubernetesTests
         Assert.Equal("{otelcollector.bindings.grpc.url}", Env("ingest", "OTEL_EXPORTER_OTLP_ENDPOINT"));
         Assert.Equal("{prometheus.bindings.http.url}", Env("otelcollector", "PROMETHEUS_ENDPOINT"));
         Assert.Equal("{grafana-admin-password.value}", Env("grafana", "GF_SECURITY_ADMIN_PASSWORD"));
+        Assert.Equal("{kafka.connectionString}", Env("history", "ConnectionStrings__kafka"));
+        Assert.Equal("{historydb.connectionString}", Env("history", "ConnectionStrings__historydb"));
+        Assert.True(resources["postgres-password"].GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
         Assert.Equal("20777", Env("ingest", "Ingest__UdpPort"));
         Assert.Equal(20777, resources["ingest"].GetProperty("bindings").GetProperty("udp").GetProperty("targetPort").GetInt32());
         Assert.True(resources["grafana-admin-password"].GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
@@ -112,10 +120,18 @@ public sealed class KubernetesTests
     {
         var objects = await RenderAsync();
         var kinds = objects.GroupBy(o => o.Kind).ToDictionary(g => g.Key, g => g.Count());
-        Assert.Equal(new Dictionary<string, int> { ["ConfigMap"] = 5, ["Deployment"] = 8, ["Namespace"] = 1, ["PersistentVolumeClaim"] = 3, ["Service"] = 10, ["StatefulSet"] = 1 }, kinds);
+        Assert.Equal(new Dictionary<string, int> { ["ConfigMap"] = 5, ["Deployment"] = 8, ["Namespace"] = 1, ["PersistentVolumeClaim"] = 2, ["Service"] = 11, ["StatefulSet"] = 2 }, kinds);
 
-        var kafka = Assert.IsType<V1StatefulSet>(Assert.Single(objects, o => o.Kind == "StatefulSet"));
-        Assert.Equal("formulatel-kafka-data", Assert.Single(kafka.Spec.VolumeClaimTemplates).Metadata.Name);
+        var statefulSets = objects.OfType<V1StatefulSet>().ToDictionary(s => s.Metadata.Name);
+        Assert.Equal("formulatel-kafka-data", Assert.Single(statefulSets["kafka"].Spec.VolumeClaimTemplates).Metadata.Name);
+
+        // PostgreSQL for the history: its data on a claim, its password from the Secret, and history's connection
+        // string taking the same key through a variable defined before it ($(VAR) needs that).
+        var postgres = statefulSets["postgres"].Spec;
+        Assert.Equal("formulatel-postgres-data", Assert.Single(postgres.VolumeClaimTemplates).Metadata.Name);
+        var postgresPassword = postgres.Template.Spec.Containers[0].Env.Single(e => e.Name == "POSTGRES_PASSWORD").ValueFrom.SecretKeyRef;
+        Assert.Equal((KustomizeGenerator.SecretName, "postgres-password"), (postgresPassword.Name, postgresPassword.Key));
+        Assert.Equal("pg_isready", postgres.Template.Spec.Containers[0].ReadinessProbe.Exec.Command[0]);
 
         var ingest = objects.OfType<V1Service>().Single(s => s.Metadata.Name == "ingest");
         Assert.Equal(("NodePort", "Local"), (ingest.Spec.Type, ingest.Spec.ExternalTrafficPolicy));
@@ -133,6 +149,14 @@ public sealed class KubernetesTests
 
         Assert.Equal("kafka:9092", deployments["rpc"].Spec.Template.Spec.Containers[0].Env.Single(e => e.Name == "ConnectionStrings__kafka").Value);
         Assert.Equal("0x400000", deployments["rpc"].Spec.Template.Spec.Containers[0].Env.Single(e => e.Name == "DOTNET_GCgen0size").Value); // a string, not 4194304
+        var historyEnv = deployments["history"].Spec.Template.Spec.Containers[0].Env.ToList();
+        var connection = historyEnv.FindIndex(e => e.Name == "ConnectionStrings__historydb");
+        var secretVariable = historyEnv.FindIndex(e => e.ValueFrom?.SecretKeyRef?.Key == "postgres-password" && historyEnv[connection].Value.Contains($"$({e.Name})", StringComparison.Ordinal));
+        Assert.True(secretVariable >= 0 && secretVariable < connection, string.Join(", ", historyEnv.Select(e => e.Name)));
+        Assert.StartsWith("Host=postgres;Port=5432;Username=postgres;Password=$(", historyEnv[connection].Value, StringComparison.Ordinal);
+        Assert.EndsWith(";Database=historydb", historyEnv[connection].Value, StringComparison.Ordinal);
+        Assert.DoesNotContain(historyEnv, e => e.Name == "HISTORYDB_URI"); // a URI-encoded copy of the secret has no place here
+        Assert.Equal("kafka:9092", historyEnv.Single(e => e.Name == "ConnectionStrings__kafka").Value);
         var password = deployments["grafana"].Spec.Template.Spec.Containers[0].Env.Single(e => e.Name == "GF_SECURITY_ADMIN_PASSWORD");
         Assert.Equal((KustomizeGenerator.SecretName, "grafana-admin-password"), (password.ValueFrom.SecretKeyRef.Name, password.ValueFrom.SecretKeyRef.Key));
         Assert.All(objects.Where(o => o.Kind != "Namespace"), o => Assert.Equal(KustomizeGenerator.Namespace, ((IMetadata<V1ObjectMeta>)o).Metadata.NamespaceProperty));
@@ -189,7 +213,13 @@ public sealed class KubernetesTests
                 Assert.All(container.VolumeMounts ?? [], m => Assert.True(volumes.ContainsKey(m.Name) || templateClaims.Any(c => c.Metadata.Name == m.Name), $"{name}: mount {m.Name}"));
                 foreach (var probe in new[] { container.ReadinessProbe, container.LivenessProbe }.Where(p => p is not null))
                 {
-                    var port = probe!.HttpGet?.Port.Value ?? probe.TcpSocket?.Port.Value;
+                    if (probe!.Exec is { } exec)
+                    {
+                        Assert.NotEmpty(exec.Command);
+                        continue;
+                    }
+
+                    var port = probe.HttpGet?.Port.Value ?? probe.TcpSocket?.Port.Value;
                     Assert.True(port is not null && portNames.Contains(port), $"{name}: probe port {port}");
                 }
 

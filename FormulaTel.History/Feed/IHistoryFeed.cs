@@ -1,0 +1,9 @@
+namespace FormulaTel.History.Feed;
+
+/// <summary>Where history's frames come from: rpc's watch stream (embedded stack) or its Kafka consumer group (full stack).</summary>
+public interface IHistoryFeed
+{
+    bool Connected { get; }
+
+    string Description { get; }
+}
