@@ -124,6 +124,12 @@ namespace FormulaTel.AppHost
                 history.WithEnvironment("History__DataDirectory", Path.GetFullPath(historyDirectory));
             }
 
+            // The session page offers the raw recording: history looks where ingest records (on this machine).
+            if (!builder.ExecutionContext.IsPublishMode && builder.Configuration[RecordingDirectoryKey] is { Length: > 0 } recordings)
+            {
+                history.WithEnvironment("History__RecordingDirectory", Path.GetFullPath(recordings));
+            }
+
             var web = builder.AddProject<Projects.FormulaTel_Web>("web")
                 .WithReference(rpc)
                 .WaitFor(rpc)

@@ -36,4 +36,14 @@ public sealed class HistoryOptions
 
     /// <summary>Cars whose commit point is tracked (Kafka); past it a car's frames may be committed before its lap is stored, counted.</summary>
     public int MaxTrackedCars { get; set; } = 10_000;
+
+    /// <summary>
+    /// Where ingest keeps its recordings (Ingest:Recording:Directory), for a session's raw download. Empty: ingest's
+    /// default, "FormulaTel/recordings" under the user's local data folder; a directory that is not there lists none.
+    /// </summary>
+    public string? RecordingDirectory { get; set; }
+
+    public string ResolvedRecordingDirectory => string.IsNullOrWhiteSpace(RecordingDirectory)
+        ? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "FormulaTel", "recordings")
+        : System.IO.Path.GetFullPath(RecordingDirectory);
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using FormulaTel.History.Laps;
 using FormulaTel.History.Storage;
+using Microsoft.Extensions.Options;
 
 namespace FormulaTel.History.Api;
 
@@ -35,6 +36,33 @@ public static class HistoryApi
             !TryId(id, out var sessionId) ? BadId("session", id)
             : await store.DeleteSessionAsync(sessionId, ct) ? Results.NoContent() : NoSession(sessionId))
             .WithSummary("Deletes a session with its laps.");
+
+        api.MapGet("/sessions/{id}/recordings", async (IHistoryStore store, IOptions<HistoryOptions> options, string id, CancellationToken ct) =>
+            !TryId(id, out var sessionId) ? BadId("session", id)
+            : await store.GetSessionAsync(sessionId, ct) is { } session
+                ? Results.Ok(SessionRecordings.Find(options.Value.ResolvedRecordingDirectory, session.Session.Source, session.Session.SessionUid))
+                : NoSession(sessionId))
+            .WithSummary("The session's raw recordings (pcapng files ingest wrote; none when recording was off or they were deleted).");
+
+        api.MapGet("/sessions/{id}/recordings/{name}", async (IHistoryStore store, IOptions<HistoryOptions> options, string id, string name, CancellationToken ct) =>
+        {
+            if (!TryId(id, out var sessionId))
+            {
+                return BadId("session", id);
+            }
+
+            if (await store.GetSessionAsync(sessionId, ct) is not { } session)
+            {
+                return NoSession(sessionId);
+            }
+
+            // Only a name the listing gives: nothing else in (or outside) the directory can be asked for.
+            var directory = options.Value.ResolvedRecordingDirectory;
+            return SessionRecordings.Find(directory, session.Session.Source, session.Session.SessionUid).Any(r => r.Name == name)
+                ? Results.File(Path.Combine(directory, name), SessionRecordings.ContentType(name), name, enableRangeProcessing: true)
+                : Results.Problem($"Session {sessionId} has no recording named \"{name}\".", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        })
+            .WithSummary("Downloads one of the session's recordings as it is on disk (Wireshark and tshark open it as is).");
 
         api.MapGet("/sessions/{id}/laps", (IHistoryStore store, string id, string? car, CancellationToken ct) => LapsAsync(store, id, car, null, ct))
             .WithSummary("A session's laps (optionally one car's), bests marked.");

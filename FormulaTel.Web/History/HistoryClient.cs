@@ -19,6 +19,9 @@ public sealed class HistoryClient(HttpClient http)
     public async Task<IReadOnlyList<StoredLap>> LapsAsync(long sessionId, CancellationToken cancellationToken) =>
         await http.GetFromJsonAsync<List<StoredLap>>($"/api/sessions/{sessionId.ToString(CultureInfo.InvariantCulture)}/laps", cancellationToken) ?? [];
 
+    public async Task<IReadOnlyList<StoredRecording>> RecordingsAsync(long sessionId, CancellationToken cancellationToken) =>
+        await OrNullAsync<List<StoredRecording>>($"/api/sessions/{sessionId.ToString(CultureInfo.InvariantCulture)}/recordings", cancellationToken) ?? [];
+
     public Task<StoredLapSummary?> LapAsync(long lapId, CancellationToken cancellationToken) =>
         OrNullAsync<StoredLapSummary>($"/api/laps/{lapId.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
 

@@ -7,7 +7,7 @@ namespace FormulaTel.Web.History;
 public sealed record SessionPage(long Total, int PageNumber, int PageSize, IReadOnlyList<StoredSession> Items);
 
 public sealed record StoredSession(long Id, string Game, string Track, string SessionType, string SessionTypeName, DateTimeOffset StartedAt,
-    DateTimeOffset LastSeenAt, string Source, long Laps, long Cars, uint? BestLapMs, string? BestLapBy, long? BestLapId);
+    DateTimeOffset LastSeenAt, string Source, long Laps, long Cars, uint? BestLapMs, string? BestLapBy, long? BestLapId, string SessionUid);
 
 public sealed record StoredCar(uint CarIndex, string Driver, string Team, uint RaceNumber, bool AiControlled, bool IsPlayer);
 
@@ -44,3 +44,5 @@ public sealed record StoredBest(string Track, string Game, string Driver, string
     DateTimeOffset SetAt, uint BestSector1Ms, uint BestSector2Ms, uint BestSector3Ms, uint? TheoreticalBestMs, long Laps);
 
 public sealed record StoredCompareLaps(long SessionId, long? LatestLapId, long? BestLapId);
+
+public sealed record StoredRecording(string Name, long Bytes, DateTimeOffset LastWrite);

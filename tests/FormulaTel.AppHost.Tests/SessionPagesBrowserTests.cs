@@ -91,6 +91,16 @@ public sealed class SessionPagesBrowserTests(HistoryStackFixture stack, ITestOut
 
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("session.png"), FullPage = true });
 
+        // The raw recording ingest made of this session, through web: a zstd pcapng.
+        var recording = page.GetByTestId("recordings").Locator("a");
+        Assert.Equal(1, await recording.CountAsync());
+        Assert.Contains($"_{session.SessionUid}_", await recording.InnerTextAsync(), StringComparison.Ordinal);
+        using (var web = new HttpClient { BaseAddress = stack.WebAddress })
+        {
+            var head = await web.GetByteArrayAsync(await recording.GetAttributeAsync("href"));
+            Assert.Equal([0x28, 0xB5, 0x2F, 0xFD], head[..4]);
+        }
+
         // Ticking two laps compares them.
         var boxes = page.GetByTestId("lap-row").Locator("input[type=checkbox]");
         await boxes.Nth(0).CheckAsync();

@@ -26,6 +26,7 @@ public sealed class HistoryApiTests : IAsyncLifetime
     private WebApplicationFactory<HistoryOptions> Factory(string databasePath) => new WebApplicationFactory<HistoryOptions>().WithWebHostBuilder(web =>
     {
         web.UseSetting("History:DatabasePath", databasePath);
+        web.UseSetting("History:RecordingDirectory", Path.Combine(Path.GetDirectoryName(databasePath)!, "recordings"));
         web.UseSetting("History:RpcAddress", $"http://127.0.0.1:{FreePort.Tcp()}");
     });
 
@@ -105,6 +106,33 @@ public sealed class HistoryApiTests : IAsyncLifetime
         Assert.Equal(status, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains(message, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_sessions_recordings_are_listed_by_name_and_download_as_they_are_and_nothing_else_can_be_asked_for()
+    {
+        var directory = Directory.CreateDirectory(_directory.File("recordings")).FullName;
+        const string mine = "20261201-190000_f1-24_spa-francorchamps_99_192.168.1.20-50000.pcapng.zst";
+        byte[] bytes = [0x28, 0xB5, 0x2F, 0xFD, 1, 2, 3, 4];
+        await File.WriteAllBytesAsync(Path.Combine(directory, mine), bytes);
+        await File.WriteAllBytesAsync(Path.Combine(directory, "20261201-190000_f1-24_spa-francorchamps_98_192.168.1.20-50000.pcapng.zst"), [1]);
+        await File.WriteAllBytesAsync(Path.Combine(directory, "notes_99_192.168.1.20-50000.txt"), [1]);
+        await File.WriteAllTextAsync(_directory.File("secret.pcapng"), "not for download");
+
+        var listed = await _http.GetFromJsonAsync<JsonElement>($"/api/sessions/{_sessionId}/recordings");
+        var only = Assert.Single(listed.EnumerateArray());
+        Assert.Equal((mine, 8L), (only.GetProperty("name").GetString(), only.GetProperty("bytes").GetInt64()));
+
+        using var download = await _http.GetAsync($"/api/sessions/{_sessionId}/recordings/{mine}");
+        Assert.Equal("application/zstd", download.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(mine, download.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        Assert.Equal(bytes, await download.Content.ReadAsByteArrayAsync());
+
+        foreach (var name in new[] { "..%2Fsecret.pcapng", "20261201-190000_f1-24_spa-francorchamps_98_192.168.1.20-50000.pcapng.zst" })
+        {
+            using var refused = await _http.GetAsync($"/api/sessions/{_sessionId}/recordings/{name}");
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        }
     }
 
     [Fact]
