@@ -15,10 +15,10 @@ public sealed class LapComparison
     public const float SegmentM = 50;
 
     /// <summary>
-    /// The charts draw a point every 20 m (traces are stored every 5 m): every corner's shape at a quarter of the
-    /// points, which keeps four laps in six synchronised charts quick to draw and to hover.
+    /// The charts draw a point every 10 m (traces are stored every 5 m): every braking zone's shape at half the
+    /// points, so four laps in six synchronised charts draw in a few hundred milliseconds (docs/benchmarks.md).
     /// </summary>
-    public const float DisplayStepM = 20;
+    public const float DisplayStepM = 10;
 
     private static readonly string[] Palette = ["#4fc3f7", "#ffb74d", "#81c784", "#f06292"];
 

@@ -8,7 +8,8 @@ using FormulaTel.Web.Live;
 using Microsoft.AspNetCore.SignalR.Client;
 
 // FormulaTel load harness.   dotnet run -c Release --project tests/FormulaTel.LoadHarness -- [SECONDS]   |   -- kafka [FRAMES]   |   -- clients [N] [SECONDS]
-//   |   -- rigs [N] [SECONDS] [MODES, e.g. off,Zstd,Zstd3]   |   -- recording-size [MINUTES]   |   -- replay-rate [DATAGRAMS]   (docs/benchmarks.md)
+//   |   -- rigs [N] [SECONDS] [MODES, e.g. off,Zstd,Zstd3]   |   -- recording-size [MINUTES]   |   -- replay-rate [DATAGRAMS]
+//   |   -- history-pages [SESSIONS]   (docs/benchmarks.md)
 // Default mode: starts the AppHost (embedded stack, already built) the way a newcomer does, then
 //  1. times `dotnet run` to the first moving gauge (two different speeds of the default car on the live hub),
 //  2. sends its own 22-car F1 23 session at 60 Hz to ingest and measures datagram → SignalR latency per car state,
@@ -23,6 +24,13 @@ if (args is ["kafka", ..])
 if (args is ["rigs", ..])
 {
     await RecordingCost.RigsAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 25, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20, args.Length > 3 ? args[3] : null);
+    return;
+}
+
+if (args is ["history-pages", ..])
+{
+    await HistoryPages.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000,
+        environment => StartAppHost(environment, RecordingCost.Build()), StopAppHost);
     return;
 }
 
@@ -160,17 +168,23 @@ finally
     await StopAppHost(appHost);
 }
 
-static Process StartAppHost()
+static Process StartAppHost(IReadOnlyDictionary<string, string>? environment = null, string configuration = "Debug")
 {
     var root = FindRoot();
-    Console.WriteLine($"Starting the AppHost (dotnet run --project FormulaTel.AppHost --no-build) in {root}");
-    var appHost = Process.Start(new ProcessStartInfo("dotnet", "run --project FormulaTel.AppHost --no-build")
+    Console.WriteLine($"Starting the AppHost (dotnet run --project FormulaTel.AppHost --no-build -c {configuration}) in {root}");
+    var start = new ProcessStartInfo("dotnet", $"run --project FormulaTel.AppHost --no-build -c {configuration}")
     {
         WorkingDirectory = root,
         RedirectStandardOutput = true,
         RedirectStandardError = true,
         Environment = { ["FORMULATEL_STACK"] = "embedded" },
-    })!;
+    };
+    foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+    {
+        start.Environment[name] = value;
+    }
+
+    var appHost = Process.Start(start)!;
     appHost.OutputDataReceived += (_, _) => { };
     appHost.ErrorDataReceived += (_, _) => { };
     appHost.BeginOutputReadLine();

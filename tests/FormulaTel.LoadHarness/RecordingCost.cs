@@ -169,7 +169,8 @@ internal static class RecordingCost
 
     private static string ConsoleSize(long bytes) => $"{bytes / 1e6:0.0} MB";
 
-    private static string Build() =>
+    /// <summary>The configuration the harness was built in; the services it starts run the same one.</summary>
+    internal static string Build() =>
 #if DEBUG
         "Debug";
 #else
