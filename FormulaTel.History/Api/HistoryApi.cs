@@ -1,4 +1,5 @@
 using System.Globalization;
+using FormulaTel.History.Feed;
 using FormulaTel.History.Laps;
 using FormulaTel.History.Storage;
 using Microsoft.Extensions.Options;
@@ -32,10 +33,28 @@ public static class HistoryApi
             : await store.GetSessionAsync(sessionId, ct) is { } session ? Results.Ok(session) : NoSession(sessionId))
             .WithSummary("A session with its cars and results.");
 
-        api.MapDelete("/sessions/{id}", async (IHistoryStore store, string id, CancellationToken ct) =>
-            !TryId(id, out var sessionId) ? BadId("session", id)
-            : await store.DeleteSessionAsync(sessionId, ct) ? Results.NoContent() : NoSession(sessionId))
-            .WithSummary("Deletes a session with its laps.");
+        api.MapDelete("/sessions/{id}", async (IHistoryStore store, IHistoryFeed feed, string id, CancellationToken ct) =>
+        {
+            if (!TryId(id, out var sessionId))
+            {
+                return BadId("session", id);
+            }
+
+            if (await store.GetSessionAsync(sessionId, ct) is not { } detail)
+            {
+                return NoSession(sessionId);
+            }
+
+            // Not built on either: its laps in progress would otherwise store it again when it goes idle. (A session
+            // still sending is stored again from its next lap on.)
+            if (ulong.TryParse(detail.Session.SessionUid, NumberStyles.None, CultureInfo.InvariantCulture, out var uid))
+            {
+                feed.Forget(new SessionKey(detail.Session.Source, uid));
+            }
+
+            return await store.DeleteSessionAsync(sessionId, ct) ? Results.NoContent() : NoSession(sessionId);
+        })
+            .WithSummary("Deletes a session with its laps (a session still sending is stored again from its next lap).");
 
         api.MapGet("/sessions/{id}/recordings", async (IHistoryStore store, IOptions<HistoryOptions> options, string id, CancellationToken ct) =>
             !TryId(id, out var sessionId) ? BadId("session", id)

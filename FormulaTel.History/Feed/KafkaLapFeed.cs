@@ -37,6 +37,14 @@ public sealed partial class KafkaLapFeed(
 
     public bool Connected { get; private set; }
 
+    public void Forget(SessionKey session)
+    {
+        lock (_builder)
+        {
+            builder.Forget(session);
+        }
+    }
+
     public string Description => $"Kafka topic {_topic}, group {_group}";
 
     /// <summary>Partitions this instance reads now.</summary>

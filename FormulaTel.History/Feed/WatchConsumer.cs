@@ -25,6 +25,14 @@ public sealed partial class WatchConsumer(
 
     public bool Connected { get; private set; }
 
+    public void Forget(SessionKey session)
+    {
+        lock (_builder)
+        {
+            builder.Forget(session);
+        }
+    }
+
     public string Description => "rpc's watch stream";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

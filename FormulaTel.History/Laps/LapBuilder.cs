@@ -88,6 +88,9 @@ public sealed class LapBuilder(IHistorySink sink, HistoryMetrics metrics, IOptio
         }
     }
 
+    /// <summary>Forgets one session without storing anything (it was deleted: its laps in progress must not bring it back).</summary>
+    public bool Forget(SessionKey key) => _sessions.Remove(key);
+
     /// <summary>Forgets every session without storing anything (a Kafka rebalance: the frames are read again from the committed offsets).</summary>
     public void Discard() => _sessions.Clear();
 

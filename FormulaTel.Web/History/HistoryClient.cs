@@ -22,6 +22,19 @@ public sealed class HistoryClient(HttpClient http)
     public async Task<IReadOnlyList<StoredRecording>> RecordingsAsync(long sessionId, CancellationToken cancellationToken) =>
         await OrNullAsync<List<StoredRecording>>($"/api/sessions/{sessionId.ToString(CultureInfo.InvariantCulture)}/recordings", cancellationToken) ?? [];
 
+    /// <summary>Deletes a stored session with its laps; false when there was none.</summary>
+    public async Task<bool> DeleteSessionAsync(long sessionId, CancellationToken cancellationToken)
+    {
+        using var response = await http.DeleteAsync($"/api/sessions/{sessionId.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return true;
+    }
+
     public Task<StoredLapSummary?> LapAsync(long lapId, CancellationToken cancellationToken) =>
         OrNullAsync<StoredLapSummary>($"/api/laps/{lapId.ToString(CultureInfo.InvariantCulture)}", cancellationToken);
 

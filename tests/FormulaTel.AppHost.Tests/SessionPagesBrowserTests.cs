@@ -203,6 +203,61 @@ public sealed class SessionPagesBrowserTests(HistoryStackFixture stack, ITestOut
         output.WriteLine($"screenshots in {Path.GetDirectoryName(Screenshot("x"))}");
     }
 
+    [Fact]
+    public async Task A_session_deleted_from_its_page_once_confirmed_is_gone_and_the_others_stay()
+    {
+        var kept = await stack.SessionWithLapsAsync(1);
+        // A session of its own to delete: two cars sent from the test, twenty times faster than the clock.
+        const ulong uid = 424_242;
+        using (var sending = new CancellationTokenSource())
+        {
+            var simulator = new FormulaTel.Ingest.Simulation.Simulator(new FormulaTel.Ingest.Simulation.SimulatorOptions
+            {
+                Target = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, stack.UdpPort), Cars = 2, SessionUid = uid, TimeScale = 20,
+            });
+            var running = simulator.RunAsync(sending.Token);
+            await Eventually.Until(async () => (await stack.HistoryApi.GetFromJsonAsync<SessionPage>("/api/sessions?pageSize=50"))!.Items
+                .Any(s => s.SessionUid == "424242" && s.Laps >= 2), "the test's own session stored", TimeSpan.FromSeconds(90));
+            await sending.CancelAsync();
+            try
+            {
+                await running;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        var doomed = (await stack.HistoryApi.GetFromJsonAsync<SessionPage>("/api/sessions?pageSize=50"))!.Items.Single(s => s.SessionUid == "424242");
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Chromium.LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(new Uri(stack.WebAddress, $"/sessions/{doomed.Id}").ToString());
+
+        // Dismissed: nothing happens.
+        string? asked = null;
+        void Dismiss(object? sender, IDialog dialog)
+        {
+            asked = dialog.Message;
+            _ = dialog.DismissAsync();
+        }
+
+        page.Dialog += Dismiss;
+        await page.GetByTestId("delete-session").ClickAsync();
+        await Eventually.Until(() => asked is not null, "the confirmation");
+        page.Dialog -= Dismiss;
+        Assert.Contains("cannot be undone", asked, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await stack.HistoryApi.GetAsync($"/api/sessions/{doomed.Id}")).StatusCode);
+
+        // Confirmed: gone, with a word on /sessions; the simulator's session stays.
+        page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
+        await page.GetByTestId("delete-session").ClickAsync();
+        await page.WaitForURLAsync($"**/sessions?deleted={doomed.Id}");
+        Assert.Contains($"Session {doomed.Id} deleted", await page.GetByTestId("session-deleted").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await stack.HistoryApi.GetAsync($"/api/sessions/{doomed.Id}")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await stack.HistoryApi.GetAsync($"/api/sessions/{kept.Id}")).StatusCode);
+    }
+
     private static string Screenshot(string name)
     {
         var path = Path.Combine(AppContext.BaseDirectory, "screenshots", name);

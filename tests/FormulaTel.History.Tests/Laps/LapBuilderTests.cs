@@ -168,6 +168,19 @@ public sealed class LapBuilderTests : IDisposable
     }
 
     [Fact]
+    public void A_forgotten_session_stores_nothing_more_when_it_goes_quiet()
+    {
+        Apply([_frames.Session()]);
+        Apply(_frames.Drive(0, 1, 0, 1000));
+        Assert.True(_builder.Forget(new SessionKey("192.168.1.20:50000", 42)));
+        _time.Advance(TimeSpan.FromSeconds(61));
+        _builder.EndIdleSessions();
+        _builder.EndAll();
+        Assert.Empty(_sink.Laps);
+        Assert.Equal(0, _builder.LiveSessions);
+    }
+
+    [Fact]
     public void Frames_without_a_session_are_ignored()
     {
         var lobby = new Frames(session: 0);
