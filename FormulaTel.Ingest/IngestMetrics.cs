@@ -22,6 +22,8 @@ public sealed class IngestMetrics
     private long _framesAcknowledgedTotal;
     private long _receiveErrorsTotal;
     private long _reconnectsTotal;
+    private long _kernelDroppedTotal;
+    private long _sourceLabelsClearedTotal;
 
     public IngestMetrics(IMeterFactory meterFactory)
     {
@@ -36,6 +38,8 @@ public sealed class IngestMetrics
             "{frame}", "Frames lost before reaching rpc, by reason.");
         _framesAcknowledged = meter.CreateCounter<long>("formulatel.ingest.frames.acknowledged", "{frame}", "Frames rpc acknowledged.");
         _reconnects = meter.CreateCounter<long>("formulatel.ingest.rpc.reconnects", "{reconnect}", "Times the stream to rpc was opened again after a failure.");
+        meter.CreateObservableCounter("formulatel.ingest.sources.labels.cleared", () => Interlocked.Read(ref _sourceLabelsClearedTotal), "{clear}",
+            "Times the cache of sender labels reached Ingest:MaxSourceLabels and was emptied.");
     }
 
     public void DatagramReceived()
@@ -48,6 +52,14 @@ public sealed class IngestMetrics
     {
         Interlocked.Increment(ref _droppedByReason[(int)reason]);
     }
+
+    /// <summary>The socket's kernel drop count so far (read from /proc: it only grows while the socket lives).</summary>
+    public void KernelDropped(long total) => Interlocked.Exchange(ref _kernelDroppedTotal, total);
+
+    public void SourceLabelsCleared() => Interlocked.Increment(ref _sourceLabelsClearedTotal);
+
+    /// <summary>Times the sender-label cache reached its cap and was emptied.</summary>
+    public long SourceLabelsClearedTotal => Interlocked.Read(ref _sourceLabelsClearedTotal);
 
     public void ReceiveError()
     {
@@ -88,13 +100,20 @@ public sealed class IngestMetrics
         }
 
         yield return new Measurement<long>(Interlocked.Read(ref _receiveErrorsTotal), new KeyValuePair<string, object?>("reason", "receive_error"));
+        // Never received: the kernel dropped them because the socket's receive buffer was full.
+        yield return new Measurement<long>(Interlocked.Read(ref _kernelDroppedTotal), new KeyValuePair<string, object?>("reason", KernelReason));
     }
+
+    /// <summary>The drop reason of datagrams the kernel dropped before ingest could receive them.</summary>
+    public const string KernelReason = "kernel";
 
     public IngestStats Snapshot() => new(
         Interlocked.Read(ref _datagramsReceivedTotal),
         Enum.GetValues<DatagramDropReason>()
             .Where(r => r != DatagramDropReason.None)
-            .ToDictionary(r => r.ToTag(), r => Interlocked.Read(ref _droppedByReason[(int)r])),
+            .Select(r => (Tag: r.ToTag(), Count: Interlocked.Read(ref _droppedByReason[(int)r])))
+            .Append((Tag: KernelReason, Count: Interlocked.Read(ref _kernelDroppedTotal)))
+            .ToDictionary(r => r.Tag, r => r.Count),
         Interlocked.Read(ref _receiveErrorsTotal),
         Interlocked.Read(ref _framesDecodedTotal),
         Interlocked.Read(ref _framesBufferDroppedTotal),

@@ -24,6 +24,18 @@ public sealed class IngestOptions : IValidatableObject
     [Range(1, 10_000_000)]
     public int BufferCapacity { get; set; } = 100_000;
 
+    /// <summary>
+    /// The UDP socket's kernel receive buffer (SO_RCVBUF; the kernel doubles it and caps it at net.core.rmem_max):
+    /// what arrives while ingest is busy waits here, and what does not fit is dropped by the kernel, counted as
+    /// <c>formulatel.ingest.datagrams.dropped{reason=kernel}</c>.
+    /// </summary>
+    [Range(4_096, 1 << 30)]
+    public int ReceiveBufferBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Sender addresses whose labels are kept; past it the labels are built again (counted), so a flood of addresses holds no memory.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxSourceLabels { get; set; } = 4_096;
+
     /// <summary>Most frames sent in one batch.</summary>
     [Range(1, 10_000)]
     public int MaxBatchFrames { get; set; } = 512;

@@ -7,7 +7,7 @@ namespace FormulaTel.Ingest.Udp;
 public static class TelemetrySocket
 {
     /// <summary>Binds <paramref name="address"/>:<paramref name="port"/>; "::" listens on IPv6 and IPv4 at once.</summary>
-    public static Socket Bind(IPAddress address, int port)
+    public static Socket Bind(IPAddress address, int port, int receiveBufferBytes = 4 * 1024 * 1024)
     {
         var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
@@ -19,7 +19,7 @@ public static class TelemetrySocket
             }
 
             // A 60 Hz burst of 20+ cars is several datagrams at once; a larger kernel buffer rides out GC pauses.
-            socket.ReceiveBufferSize = 4 * 1024 * 1024;
+            socket.ReceiveBufferSize = receiveBufferBytes;
             socket.Bind(new IPEndPoint(address, port));
             return socket;
         }

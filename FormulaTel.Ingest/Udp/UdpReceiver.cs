@@ -50,7 +50,52 @@ public sealed partial class UdpReceiver(
         var local = (IPEndPoint)socket.LocalEndPoint!;
         LogListening(logger, local);
         _bound.TrySetResult(local);
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var kernelDrops = WatchKernelDropsAsync(socket, watching.Token);
+        try
+        {
+            await ReceiveAsync(socket, local, stoppingToken);
+        }
+        finally
+        {
+            await watching.CancelAsync();
+            await kernelDrops;
+        }
+    }
 
+    /// <summary>
+    /// Once a second, what the kernel dropped for this socket (its buffer full: ingest fell behind, or a burst larger
+    /// than Ingest:ReceiveBufferBytes), as a drop reason of its own; logged when it grows, at most once a minute.
+    /// </summary>
+    private async Task WatchKernelDropsAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        long logged = 0;
+        var lastLog = long.MinValue;
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                if (KernelDrops.Read(socket) is not { } drops)
+                {
+                    continue;
+                }
+
+                metrics.KernelDropped(drops);
+                if (drops > logged && (lastLog == long.MinValue || time.GetElapsedTime(lastLog) >= TimeSpan.FromMinutes(1)))
+                {
+                    LogKernelDrops(logger, drops - logged, drops, options.Value.ReceiveBufferBytes);
+                    (logged, lastLog) = (drops, time.GetTimestamp());
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task ReceiveAsync(Socket socket, IPEndPoint local, CancellationToken stoppingToken)
+    {
         var datagram = GC.AllocateUninitializedArray<byte>(ReceiveBufferSize, pinned: true);
         var anyRemote = TelemetrySocket.AnyRemote(socket);
         var frames = new List<TelemetryFrame>(F1Limits.MaxCars);
@@ -115,15 +160,34 @@ public sealed partial class UdpReceiver(
         }
     }
 
-    private string SourceId(EndPoint remote) => _sourceIds.GetOrAdd(remote, static r => TelemetrySocket.Source((IPEndPoint)r).ToString());
+    private string SourceId(EndPoint remote)
+    {
+        if (_sourceIds.TryGetValue(remote, out var id))
+        {
+            return id;
+        }
 
-    private static Socket Bind(IngestOptions options) => TelemetrySocket.Bind(IPAddress.Parse(options.BindAddress), options.UdpPort);
+        // A label per sender address, kept up to a cap: a flood of spoofed or short-lived ports cannot grow it.
+        if (_sourceIds.Count >= options.Value.MaxSourceLabels)
+        {
+            _sourceIds.Clear();
+            metrics.SourceLabelsCleared();
+        }
+
+        return _sourceIds.GetOrAdd(remote, static r => TelemetrySocket.Source((IPEndPoint)r).ToString());
+    }
+
+    private static Socket Bind(IngestOptions options) =>
+        TelemetrySocket.Bind(IPAddress.Parse(options.BindAddress), options.UdpPort, options.ReceiveBufferBytes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening for game telemetry on UDP {EndPoint}")]
     private static partial void LogListening(ILogger logger, IPEndPoint endPoint);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Cannot listen on UDP {Address} port {Port}: {Reason}. Is another program (or ingest) using it? Set Ingest:UdpPort to choose another.")]
     private static partial void LogBindFailed(ILogger logger, string address, int port, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The kernel dropped {New} datagrams ({Total} in all) that ingest could not take in time: the socket's receive buffer ({Bytes} bytes asked, Ingest:ReceiveBufferBytes) was full. Counted as formulatel.ingest.datagrams.dropped{{reason=kernel}}")]
+    private static partial void LogKernelDrops(ILogger logger, long @new, long total, int bytes);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "UDP receive error {Error}; listening on")]
     private static partial void LogReceiveError(ILogger logger, SocketError error);

@@ -90,4 +90,75 @@ public class UdpReceiverTests
         await Eventually.Until(() => ingest.Metrics.Snapshot().FramesDroppedBufferFull == 10, "10 counted drops");
         Assert.Equal(50, ingest.Buffer.Count);
     }
+
+    [Fact]
+    public void The_kernels_drops_for_a_socket_are_read_from_proc()
+    {
+        using var socket = Udp.TelemetrySocket.Bind(IPAddress.Loopback, 0, receiveBufferBytes: 4096);
+        Assert.Equal(0, Udp.KernelDrops.Read(socket));
+
+        // Nobody reads: past a few datagrams the buffer is full and the kernel drops the rest.
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var datagram = new byte[1200];
+        for (var i = 0; i < 200; i++)
+        {
+            sender.SendTo(datagram, socket.LocalEndPoint!);
+        }
+
+        var drops = Udp.KernelDrops.Read(socket);
+        Assert.True(drops is > 0 and < 200, $"drops: {drops}");
+    }
+
+    [Fact]
+    public async Task Datagrams_the_kernel_drops_are_counted_as_their_own_reason_so_sent_is_received_plus_dropped()
+    {
+        // A tiny socket buffer and a burst far faster than 60 Hz: ingest cannot take them all in time.
+        await using var ingest = await IngestTestHost.StartAsync(new Uri($"http://127.0.0.1:{FreePort.Tcp()}"),
+            new() { ["Ingest:ReceiveBufferBytes"] = "4096" });
+        var telemetry = Fixtures.PacketBytes("2023-06.bin");
+        using var sender = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        var target = new IPEndPoint(IPAddress.Loopback, ingest.UdpPort);
+        const int sent = 20_000;
+        for (var i = 0; i < sent; i++)
+        {
+            sender.SendTo(telemetry, target);
+        }
+
+        await Eventually.Until(() =>
+        {
+            var stats = ingest.Metrics.Snapshot();
+            return stats.DatagramsReceived + stats.DatagramsDroppedByReason["kernel"] == sent;
+        }, "every datagram received or counted as dropped by the kernel", TimeSpan.FromSeconds(30));
+        Assert.True(ingest.Metrics.Snapshot().DatagramsDroppedByReason["kernel"] > 0);
+    }
+
+    [Fact]
+    public async Task Past_the_cap_on_sender_labels_the_cache_is_emptied_and_counted_and_every_frame_still_names_its_sender()
+    {
+        await using var ingest = await IngestTestHost.StartAsync(new Uri($"http://127.0.0.1:{FreePort.Tcp()}"),
+            new() { ["Ingest:MaxSourceLabels"] = "2" });
+        var telemetry = Fixtures.PacketBytes("2023-06.bin");
+        var senders = Enumerable.Range(0, 5).Select(_ => new UdpClient(new IPEndPoint(IPAddress.Loopback, 0))).ToList();
+        try
+        {
+            foreach (var sender in senders)
+            {
+                await sender.SendAsync(telemetry, new IPEndPoint(IPAddress.Loopback, ingest.UdpPort));
+            }
+
+            await Eventually.Until(() => ingest.Metrics.Snapshot().FramesDecoded == senders.Count, "a frame from each sender");
+            var sources = new HashSet<string>();
+            while (ingest.Buffer.Reader.TryRead(out var frame))
+            {
+                sources.Add(frame.Envelope.SourceId);
+            }
+
+            Assert.Equal(senders.Select(s => s.Client.LocalEndPoint!.ToString()).Order(), sources.Order());
+            Assert.True(ingest.Metrics.SourceLabelsClearedTotal >= 1);
+        }
+        finally
+        {
+            senders.ForEach(s => s.Dispose());
+        }
+    }
 }
