@@ -21,6 +21,13 @@ public sealed class SpecMetricsOptions
 
     /// <summary>A car not heard from for this long stops being reported, so series do not pile up.</summary>
     public TimeSpan StaleAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Most telemetry series at once (cars × the series one car makes, 157 with the default payloads): 20,000 is 127 cars, six 20-car sessions, with every
+    /// default payload, which Prometheus and the Aspire dashboard's OTLP endpoint take comfortably. A car past it is
+    /// not measured (counted as formulatel.rpc.telemetry.cars.refused) until others go stale.
+    /// </summary>
+    public int SeriesBudget { get; set; } = 20_000;
 }
 
 public enum SpecMetricsCars
@@ -47,6 +54,7 @@ public sealed class SpecMetrics
     private readonly bool[] _enabled = new bool[64];
     private readonly SpecMetricsOptions _options;
     private readonly TimeProvider _time;
+    private long _carsRefused;
 
     public SpecMetrics(IMeterFactory meters, IOptions<SpecMetricsOptions> options, TimeProvider time)
     {
@@ -69,7 +77,24 @@ public sealed class SpecMetrics
                 Instruments.Add(Create(meter, payload, leaf));
             }
         }
+
+        SeriesPerCar = Math.Max(1, Instruments.Sum(i => i.PerWheel ? WheelNames.Length : 1));
+        MaxCars = Math.Max(1, _options.SeriesBudget / SeriesPerCar);
+        var rpc = meters.Create(RpcMetrics.MeterName);
+        rpc.CreateObservableCounter("formulatel.rpc.telemetry.cars.refused", () => Interlocked.Read(ref _carsRefused), "{car}",
+            "Cars not measured because the telemetry series budget (Metrics:Telemetry:SeriesBudget) was spent.");
+        rpc.CreateObservableGauge("formulatel.rpc.telemetry.series", () => (long)_cars.Count * SeriesPerCar, "{series}",
+            "Telemetry series reported now (at most Metrics:Telemetry:SeriesBudget).");
     }
+
+    /// <summary>The series one car makes with the payloads enabled (a Wheels field counts four).</summary>
+    public int SeriesPerCar { get; }
+
+    /// <summary>Cars measured at once within the budget.</summary>
+    public int MaxCars { get; }
+
+    /// <summary>Cars refused since start because the budget was spent.</summary>
+    public long CarsRefused => Interlocked.Read(ref _carsRefused);
 
     /// <summary>Every instrument created, for documentation and tests.</summary>
     public List<SpecInstrument> Instruments { get; } = [];
@@ -84,27 +109,44 @@ public sealed class SpecMetrics
 
         switch (frame.PayloadCase)
         {
-            case TelemetryFrame.PayloadOneofCase.Session when !string.IsNullOrEmpty(frame.Session.Track):
+            // Only for sessions with a car measured (the frame's own): the tracks are bounded by the cars.
+            case TelemetryFrame.PayloadOneofCase.Session when !string.IsNullOrEmpty(frame.Session.Track) && Car(envelope, create: true) is not null:
                 _tracks[(envelope.SourceId, envelope.SessionUid)] = frame.Session.Track;
                 break;
-            case TelemetryFrame.PayloadOneofCase.Participant:
-                var car = Car(envelope);
+            case TelemetryFrame.PayloadOneofCase.Participant when Car(envelope, create: true) is { } car:
                 car.Driver = frame.Participant.Name;
                 car.Team = frame.Participant.Team;
                 break;
         }
 
         var number = (int)frame.PayloadCase;
-        if (number < _enabled.Length && _enabled[number] && (_options.Cars == SpecMetricsCars.All || envelope.IsPlayerCar))
+        if (number < _enabled.Length && _enabled[number] && (_options.Cars == SpecMetricsCars.All || envelope.IsPlayerCar)
+            && Car(envelope, create: true) is { } entry)
         {
-            var entry = Car(envelope);
             entry.Latest[number] = frame;
             entry.UpdatedAt = _time.GetTimestamp();
         }
     }
 
-    private CarEntry Car(Envelope envelope) =>
-        _cars.GetOrAdd((envelope.SourceId, envelope.SessionUid, envelope.CarIndex), _ => new CarEntry(envelope));
+    /// <summary>The car's entry; a new one only while the series budget allows (else null, counted).</summary>
+    private CarEntry? Car(Envelope envelope, bool create)
+    {
+        var key = (envelope.SourceId, envelope.SessionUid, envelope.CarIndex);
+        if (_cars.TryGetValue(key, out var entry) || !create)
+        {
+            return entry;
+        }
+
+        if (_cars.Count >= MaxCars)
+        {
+            Interlocked.Increment(ref _carsRefused);
+            return null;
+        }
+
+        var created = _cars.GetOrAdd(key, _ => new CarEntry(envelope));
+        created.UpdatedAt = _time.GetTimestamp();
+        return created;
+    }
 
     private SpecInstrument Create(Meter meter, FieldDescriptor payload, Leaf leaf)
     {
@@ -170,6 +212,11 @@ public sealed class SpecMetrics
             if (_time.GetElapsedTime(car.UpdatedAt, now) > _options.StaleAfter)
             {
                 _cars.TryRemove(key, out _);
+                if (!_cars.Keys.Any(k => k.Source == key.Source && k.Session == key.Session))
+                {
+                    _tracks.TryRemove((key.Source, key.Session), out _);
+                }
+
                 continue;
             }
 

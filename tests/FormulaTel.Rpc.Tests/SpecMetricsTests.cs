@@ -119,6 +119,33 @@ public sealed class SpecMetricsTests : IDisposable
     }
 
     [Fact]
+    public void Cars_past_the_series_budget_are_refused_and_counted_until_others_go_stale()
+    {
+        var perCar = Create(new SpecMetricsOptions { Payloads = ["car_telemetry"] }).SeriesPerCar;
+        var metrics = Create(new SpecMetricsOptions { Payloads = ["car_telemetry"], SeriesBudget = perCar * 3, StaleAfter = TimeSpan.FromSeconds(60) });
+        Assert.Equal(3, metrics.MaxCars);
+        TelemetryFrame Frame(ulong session, uint car) =>
+            new() { Envelope = new Envelope { SourceId = "rig", SessionUid = session, CarIndex = car }, CarTelemetry = new CarTelemetry { SpeedKph = 100 + car } };
+
+        for (uint car = 0; car < 5; car++)
+        {
+            metrics.Record(Frame(1, car));
+        }
+
+        // The first three are measured, within the budget of series; the other two are counted, not measured.
+        var speeds = Collect().Where(m => m.Instrument == "formulatel.car_telemetry.speed").ToList();
+        Assert.Equal(["0", "1", "2"], speeds.Select(s => (string)s.Tags["car"]!).Order());
+        Assert.True(Collect().Count <= perCar * 3);
+        Assert.Equal(2, metrics.CarsRefused);
+
+        // Once they go stale, a new session's car is measured.
+        _time.Advance(TimeSpan.FromSeconds(61));
+        Collect();
+        metrics.Record(Frame(2, 7));
+        Assert.Equal("7", (string)Assert.Single(Collect(), m => m.Instrument == "formulatel.car_telemetry.speed").Tags["car"]!);
+    }
+
+    [Fact]
     public void An_unknown_payload_in_the_configuration_is_a_clear_error()
     {
         var error = Assert.Throws<OptionsValidationException>(() => Create(new SpecMetricsOptions { Payloads = ["car_telemetry", "tyres"] }));
