@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using FormulaTel.Protos.V1;
 
 namespace FormulaTel.Web.Live;
@@ -7,12 +8,33 @@ namespace FormulaTel.Web.Live;
 /// The latest known state of every car in every live session, built from spec frames. Marks cars whose state
 /// changed so the coalescer can push them.
 /// </summary>
-public sealed class CarStateStore(TimeProvider time)
+public sealed class CarStateStore
 {
     /// <summary>Sessions not heard from for this long are forgotten.</summary>
     public static readonly TimeSpan SessionExpiry = TimeSpan.FromMinutes(2);
 
+    /// <summary>Sessions held at once unless Web:MaxSessions says otherwise: a league's worth many times over.</summary>
+    public const int DefaultMaxSessions = 256;
+
+    private readonly TimeProvider _time;
+    private readonly int _maxSessions;
     private readonly ConcurrentDictionary<string, SessionEntry> _sessions = new();
+    private long _sessionsEvicted;
+
+    /// <summary>
+    /// The cap is <paramref name="maxSessions"/>, else Web:MaxSessions, else <see cref="DefaultMaxSessions"/>;
+    /// evictions are the metric formulatel.web.sessions.evicted when a meter factory is given (as DI does).
+    /// </summary>
+    public CarStateStore(TimeProvider time, IConfiguration? configuration = null, IMeterFactory? meters = null, int? maxSessions = null)
+    {
+        _time = time;
+        _maxSessions = Math.Max(1, maxSessions ?? configuration?.GetValue("Web:MaxSessions", DefaultMaxSessions) ?? DefaultMaxSessions);
+        meters?.Create("FormulaTel.Web").CreateObservableCounter("formulatel.web.sessions.evicted", () => SessionsEvicted, "{session}",
+            "Live sessions let go of before they expired because Web:MaxSessions were held (the least recently heard first).");
+    }
+
+    /// <summary>Sessions let go of to stay within the cap.</summary>
+    public long SessionsEvicted => Interlocked.Read(ref _sessionsEvicted);
     private readonly Lock _dirtyLock = new();
     private HashSet<CarKey> _dirty = [];
     private int _sessionsVersion;
@@ -32,12 +54,16 @@ public sealed class CarStateStore(TimeProvider time)
         }
 
         var key = SessionKeys.For(envelope.SourceId, envelope.SessionUid);
-        var now = time.GetUtcNow();
-        var session = _sessions.GetOrAdd(key, k =>
+        var now = _time.GetUtcNow();
+        if (!_sessions.TryGetValue(key, out var session))
         {
-            Interlocked.Increment(ref _sessionsVersion);
-            return new SessionEntry(k, envelope.SourceId, envelope.SessionUid, envelope.Game, now);
-        });
+            MakeRoom();
+            session = _sessions.GetOrAdd(key, k =>
+            {
+                Interlocked.Increment(ref _sessionsVersion);
+                return new SessionEntry(k, envelope.SourceId, envelope.SessionUid, envelope.Game, now);
+            });
+        }
 
         var car = (int)envelope.CarIndex;
         bool carChanged;
@@ -288,10 +314,26 @@ public sealed class CarStateStore(TimeProvider time)
         }
     }
 
+    /// <summary>At the cap, lets go of the session heard from least recently (a flood of new sessions cannot grow web).</summary>
+    private void MakeRoom()
+    {
+        while (_sessions.Count >= _maxSessions)
+        {
+            var oldest = _sessions.MinBy(s => s.Value.LastSeen);
+            if (oldest.Key is null || !_sessions.TryRemove(oldest.Key, out _))
+            {
+                return;
+            }
+
+            Interlocked.Increment(ref _sessionsEvicted);
+            Interlocked.Increment(ref _sessionsVersion);
+        }
+    }
+
     /// <summary>Live sessions, most recently started first; forgets expired ones.</summary>
     public IReadOnlyList<SessionSummary> Sessions()
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var list = new List<SessionSummary>();
         foreach (var (key, session) in _sessions)
         {

@@ -28,6 +28,27 @@ public class CarStateStoreTests
     }
 
     [Fact]
+    public void Past_the_cap_the_session_heard_from_least_recently_gives_way_and_is_counted()
+    {
+        var store = new CarStateStore(_time, maxSessions: 3);
+        for (ulong session = 1; session <= 3; session++)
+        {
+            store.Apply(Frames.Telemetry("rig", session, 0, 200));
+            _time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        // Session 1 is heard from again; 2 is now the quietest, then 3.
+        store.Apply(Frames.Telemetry("rig", 1, 0, 210));
+        store.Apply(Frames.Telemetry("rig", 4, 0, 220));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        store.Apply(Frames.Telemetry("rig", 5, 0, 230));
+
+        Assert.Equal(["rig/1", "rig/4", "rig/5"], store.Sessions().Select(s => s.SessionKey).Order());
+        Assert.Equal(2, store.SessionsEvicted);
+        Assert.Null(store.Get(new CarKey(SessionKeys.For("rig", 2), 0)));
+    }
+
+    [Fact]
     public void Sessions_list_names_tracks_and_the_player_and_default_to_the_newest()
     {
         var store = new CarStateStore(_time);
