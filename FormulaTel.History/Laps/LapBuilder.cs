@@ -372,7 +372,9 @@ public sealed class LapBuilder(IHistorySink sink, HistoryMetrics metrics, IOptio
             PitOut = car.StartedInPit,
             EndedAt = at,
             Trace = trace,
-            TraceCoverage = trace.Coverage(session.TrackLengthM),
+            // The track's length once the session's details are in; before that (a reader that started mid-session
+            // and has not seen them yet) a finished lap's own length, the distance it reached.
+            TraceCoverage = trace.Coverage(session.TrackLengthM > 0 ? session.TrackLengthM : finished && trace.Points.Length > 0 ? trace.Points[^1].DistanceM + trace.Step : 0),
         });
     }
 

@@ -168,6 +168,17 @@ public sealed class LapBuilderTests : IDisposable
     }
 
     [Fact]
+    public void A_lap_finished_before_the_sessions_details_arrive_has_its_coverage_from_its_own_length()
+    {
+        // A reader that came in mid-session: the car's frames, but no session frame yet (no track length).
+        Apply(_frames.Drive(0, 1, 0, 5000));
+        Apply([_frames.Lap(0, 2, 4, 80, lastMs: 100_000)]);
+        var lap = Assert.Single(_sink.Laps);
+        Assert.Equal((LapStatus.Complete, 100_000u), (lap.Status, lap.LapTimeMs));
+        Assert.True(lap.TraceCoverage > 0.99, $"coverage {lap.TraceCoverage}");
+    }
+
+    [Fact]
     public void A_forgotten_session_stores_nothing_more_when_it_goes_quiet()
     {
         Apply([_frames.Session()]);
