@@ -78,7 +78,9 @@ public static class HistoryApi
             // Only a name the listing gives: nothing else in (or outside) the directory can be asked for.
             var directory = options.Value.ResolvedRecordingDirectory;
             return SessionRecordings.Find(directory, session.Session.Source, session.Session.SessionUid).Any(r => r.Name == name)
-                ? Results.File(Path.Combine(directory, name), SessionRecordings.ContentType(name), name, enableRangeProcessing: true)
+                // Shared for writing: ingest may still be recording it; what is on disk now is sent, to its end.
+                ? Results.Stream(new FileStream(Path.Combine(directory, name), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete),
+                    SessionRecordings.ContentType(name), name)
                 : Results.Problem($"Session {sessionId} has no recording named \"{name}\".", statusCode: StatusCodes.Status404NotFound, title: "Not found");
         })
             .WithSummary("Downloads one of the session's recordings as it is on disk (Wireshark and tshark open it as is).");

@@ -157,7 +157,10 @@ public sealed class KafkaFeedTests
 
             return shownSpeeds.Count > 0 && shownSpeeds[^1] == written;
         }, "the live view showing the last frame");
-        Assert.True(shownSpeeds.Zip(shownSpeeds.Skip(1)).All(p => p.First < p.Second), "the live view went back: " + string.Join(",", shownSpeeds));
+        // The same state pushed twice in a row (Subscribe's snapshot racing the coalescer's push of the same change)
+        // shows nothing new; a redelivered frame would show as an older speed after a newer one.
+        var shown = shownSpeeds.Where((speed, i) => i == 0 || speed != shownSpeeds[i - 1]).ToList();
+        Assert.True(shown.Zip(shown.Skip(1)).All(p => p.First < p.Second), "the live view went back: " + string.Join(",", shownSpeeds));
         await Eventually.Until(() => feed.FramesReceived + feed.DuplicatesSkipped >= messagesExpected, "web read everything on the topic");
         Assert.Equal(messagesExpected, feed.FramesReceived + feed.DuplicatesSkipped);
         Assert.True(feed.FramesReceived <= written);
