@@ -71,83 +71,59 @@ public sealed partial class KafkaLapFeed(
         }
     }
 
+    /// <summary>One consumer at a time, made again after a failure with the services' shared backoff.</summary>
     private async Task RunAsync(CancellationToken stoppingToken)
     {
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
+        await StreamingClients.RunUntilStoppedAsync((connected, token) =>
         {
-            IConsumer<string, byte[]>? consumer = null;
+            using var consumer = clients.CreateConsumer<string, byte[]>(new ConsumerConfig
+            {
+                GroupId = _group,
+                ClientId = "formulatel-history",
+                EnableAutoCommit = false,
+                // A new group starts at the beginning of what the topic keeps: every lap still there is stored.
+                AutoOffsetReset = AutoOffsetReset.Earliest,
+                // Eager rebalancing on purpose: every rebalance takes all partitions away and hands them back from
+                // the committed offsets, so what is built here always starts from what is committed.
+                PartitionAssignmentStrategy = PartitionAssignmentStrategy.RoundRobin,
+            }, b => b
+                .SetPartitionsAssignedHandler((_, assigned) => OnAssigned(assigned))
+                .SetPartitionsRevokedHandler((c, revoked) => OnRevoked(c, revoked, commit: true))
+                .SetPartitionsLostHandler((c, lost) => OnRevoked(c, lost, commit: false)));
             try
             {
-                consumer = clients.CreateConsumer<string, byte[]>(new ConsumerConfig
-                {
-                    GroupId = _group,
-                    ClientId = "formulatel-history",
-                    EnableAutoCommit = false,
-                    // A new group starts at the beginning of what the topic keeps: every lap still there is stored.
-                    AutoOffsetReset = AutoOffsetReset.Earliest,
-                    // Eager rebalancing on purpose: every rebalance takes all partitions away and hands them back from
-                    // the committed offsets, so what is built here always starts from what is committed.
-                    PartitionAssignmentStrategy = PartitionAssignmentStrategy.RoundRobin,
-                }, b => b
-                    .SetPartitionsAssignedHandler((_, assigned) => OnAssigned(assigned))
-                    .SetPartitionsRevokedHandler((c, revoked) => OnRevoked(c, revoked, commit: true))
-                    .SetPartitionsLostHandler((c, lost) => OnRevoked(c, lost, commit: false)));
                 consumer.Subscribe(_topic);
                 Connected = true;
                 LogSubscribed(logger, _topic, _group);
-                while (!stoppingToken.IsCancellationRequested)
+                while (!token.IsCancellationRequested)
                 {
                     var result = consumer.Consume(TimeSpan.FromMilliseconds(250));
                     if (result is { IsPartitionEOF: false, Message: not null })
                     {
                         Apply(result);
-                        failures = 0;
+                        connected();
                     }
 
                     Housekeeping(consumer, force: false);
                 }
 
                 Housekeeping(consumer, force: true);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (KafkaException e)
-            {
-                Connected = false;
-                failures++;
-                var delay = Backoff.Exponential(failures, MaxDelay);
-                LogFailed(logger, delay.TotalMilliseconds, e.Error.Reason);
-                try
-                {
-                    await Task.Delay(delay, time, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+                token.ThrowIfCancellationRequested();
+                return Task.CompletedTask;
             }
             finally
             {
-                if (consumer is not null)
+                Connected = false;
+                try
                 {
-                    try
-                    {
-                        consumer.Close();
-                    }
-                    catch (KafkaException)
-                    {
-                        // Leaving the group failed (brokers gone): the group's session timeout hands the partitions on.
-                    }
-
-                    consumer.Dispose();
+                    consumer.Close();
+                }
+                catch (KafkaException)
+                {
+                    // Leaving the group failed (brokers gone): the group's session timeout hands the partitions on.
                 }
             }
-        }
-
-        Connected = false;
+        }, (delay, e) => LogFailed(logger, delay.TotalMilliseconds, e is KafkaException k ? k.Error.Reason : e.Message), MaxDelay, time, stoppingToken);
     }
 
     /// <summary>
