@@ -79,6 +79,18 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
 fi
 
+# Name the failures last, so a log cut to its tail still says which tests broke.
+if [ "$failed" -gt 0 ]; then
+  echo
+  echo "Failed tests:"
+  for trx in "$results"/*.trx; do
+    [ -e "$trx" ] || continue
+    # The test's name, then the first line of its message.
+    awk '/<UnitTestResult / { name = ""; if ($0 ~ /outcome="Failed"/) { match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); print "  " name } }
+         name != "" && /<Message>/ { line = $0; sub(/.*<Message>/, "", line); sub(/<\/Message>.*/, "", line); print "    " substr(line, 1, 400); name = "" }' "$trx" || true
+  done
+fi
+
 echo
 if [ "$skipped" -gt 0 ]; then
   echo "$passed passed, $failed failed, $skipped skipped"
