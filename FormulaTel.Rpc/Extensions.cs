@@ -37,6 +37,19 @@ public static class Extensions
     {
         app.MapGrpcService<TelemetryGatewayService>();
         app.MapGet("/", () => "FormulaTel rpc: gRPC service formulatel.v1.TelemetryGateway (Publish, Watch).");
+        app.MapGet("/stats", (RpcMetrics metrics, SpecMetrics telemetry, LocalFanOut fanOut) => new RpcStats(
+            metrics.FramesReceivedTotal, metrics.FramesRejectedTotal, fanOut.WatcherCount, metrics.WatchFramesDroppedTotal,
+            metrics.KafkaFramesPublishedTotal, metrics.KafkaFramesDroppedTotal, telemetry.CarsRefused));
         return app;
     }
 }
+
+/// <summary>rpc's running totals (GET /stats), the same counts as its metrics, for scripts and the load harness.</summary>
+public sealed record RpcStats(
+    long FramesReceived,
+    long FramesRejected,
+    int Watchers,
+    long WatchFramesDropped,
+    long KafkaFramesPublished,
+    long KafkaFramesDropped,
+    long TelemetryCarsRefused);

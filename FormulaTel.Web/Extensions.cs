@@ -55,6 +55,8 @@ public static class Extensions
         // History's API through web, for the session pages' downloads (history is not exposed by itself).
         app.MapGet("/history/api/{**path}", (string path, HttpContext context, FormulaTel.Web.History.HistoryClient history) =>
             history.ForwardAsync("/api/" + path + context.Request.QueryString, context));
+        app.MapGet("/stats", (IFrameFeed feed, CarStateStore store) =>
+            new WebStats(feed.Description, feed.Connected, feed.FramesReceived, store.Sessions().Count, store.SessionsEvicted));
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         return app;
     }
@@ -68,3 +70,6 @@ internal sealed class FeedHealthCheck(IFrameFeed feed) : IHealthCheck
             ? HealthCheckResult.Healthy($"reading {feed.Description}; {feed.FramesReceived} frames received")
             : HealthCheckResult.Degraded($"not connected to {feed.Description}; retrying"));
 }
+
+/// <summary>Web's running totals (GET /stats): what its feed took in and the sessions it holds.</summary>
+public sealed record WebStats(string Feed, bool Connected, long FramesReceived, int Sessions, long SessionsEvicted);

@@ -5,7 +5,8 @@ using Grpc.Core;
 namespace FormulaTel.Rpc.Gateway;
 
 /// <summary>
-/// The gRPC gateway: accepts publish streams from any number of ingest instances and serves watchers.
+/// The gRPC gateway: accepts publish streams from any number of ingest instances and serves watchers. Bound
+/// through <see cref="GatewayWire"/> rather than the generated base, so frames reach watchers as they came.
 /// </summary>
 public sealed partial class TelemetryGatewayService(
     ITelemetryPublisher publisher,
@@ -13,12 +14,12 @@ public sealed partial class TelemetryGatewayService(
     RpcMetrics metrics,
     SpecMetrics telemetryMetrics,
     IHostApplicationLifetime lifetime,
-    ILogger<TelemetryGatewayService> logger) : TelemetryGateway.TelemetryGatewayBase
+    ILogger<TelemetryGatewayService> logger) : GatewayServiceBase
 {
     /// <summary>Most frames sent to a watcher in one message.</summary>
     public const int MaxWatchBatchFrames = 512;
 
-    public override async Task Publish(IAsyncStreamReader<FrameBatch> requestStream, IServerStreamWriter<PublishAck> responseStream, ServerCallContext context)
+    public override async Task Publish(IAsyncStreamReader<ReceivedBatch> requestStream, IServerStreamWriter<PublishAck> responseStream, ServerCallContext context)
     {
         metrics.PublishStreamOpened();
         LogPublisherConnected(logger, context.Peer);
@@ -29,17 +30,18 @@ public sealed partial class TelemetryGatewayService(
         {
             // Headers at once: the publisher takes frames from its buffer only once it knows rpc is there.
             await context.WriteResponseHeadersAsync([]);
-            var accepted = new List<TelemetryFrame>(MaxWatchBatchFrames);
+            var accepted = new List<PublishedFrame>(MaxWatchBatchFrames);
             await foreach (var batch in requestStream.ReadAllAsync(cancellationToken))
             {
                 accepted.Clear();
                 uint rejected = 0;
-                foreach (var frame in batch.Frames)
+                foreach (var published in batch.Frames)
                 {
+                    var frame = published.Frame;
                     var reason = Validate(frame);
                     if (reason is null)
                     {
-                        accepted.Add(frame);
+                        accepted.Add(published);
                         metrics.FrameReceived(frame);
                         telemetryMetrics.Record(frame);
                     }
@@ -93,7 +95,7 @@ public sealed partial class TelemetryGatewayService(
         return frame.Envelope.SourceId.Length == 0 ? "missing_source" : null;
     }
 
-    public override async Task Watch(WatchRequest request, IServerStreamWriter<FrameBatch> responseStream, ServerCallContext context)
+    public override async Task Watch(WatchRequest request, IServerStreamWriter<WatchBatch> responseStream, ServerCallContext context)
     {
         using var subscription = fanOut.Subscribe(request);
         using var call = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
@@ -106,7 +108,7 @@ public sealed partial class TelemetryGatewayService(
             await context.WriteResponseHeadersAsync([]);
             while (await reader.WaitToReadAsync(cancellationToken))
             {
-                var batch = new FrameBatch { Sequence = ++sequence };
+                var batch = new WatchBatch { Sequence = ++sequence };
                 while (batch.Frames.Count < MaxWatchBatchFrames && reader.TryRead(out var frame))
                 {
                     batch.Frames.Add(frame);

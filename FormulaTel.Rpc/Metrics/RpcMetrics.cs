@@ -23,6 +23,7 @@ public sealed class RpcMetrics
     private long _framesReceivedTotal;
     private long _framesRejectedTotal;
     private long _watchFramesDroppedTotal;
+    private long _watchThinningClearedTotal;
 
     public RpcMetrics(IMeterFactory meterFactory)
     {
@@ -37,6 +38,8 @@ public sealed class RpcMetrics
         meter.CreateObservableCounter("formulatel.rpc.kafka.frames.dropped",
             () => new Measurement<long>(Interlocked.Read(ref _kafkaDroppedTotal), new KeyValuePair<string, object?>("reason", "message_too_large")),
             "{frame}", "Frames that can never be published (too large for Kafka), by reason.");
+        meter.CreateObservableCounter("formulatel.rpc.watch.thinning.cleared", () => Interlocked.Read(ref _watchThinningClearedTotal), "{clear}",
+            "Times a thinned watcher's memory of cars reached its cap and started again.");
         _kafkaErrors = meter.CreateCounter<long>("formulatel.rpc.kafka.errors", "{error}", "Failed deliveries (the batch is sent again), by error code.");
     }
 
@@ -59,6 +62,14 @@ public sealed class RpcMetrics
     }
 
     public void BatchAcknowledged() => _batchesAcknowledged.Add(1);
+
+    /// <summary>A thinned watcher's memory of cars reached its cap and started again.</summary>
+    public void WatchThinningCleared()
+    {
+        Interlocked.Increment(ref _watchThinningClearedTotal);
+    }
+
+    public long WatchThinningClearedTotal => Interlocked.Read(ref _watchThinningClearedTotal);
 
     public void WatchFrameDropped()
     {

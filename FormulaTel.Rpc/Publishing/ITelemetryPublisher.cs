@@ -1,4 +1,4 @@
-using FormulaTel.Protos.V1;
+using FormulaTel.Rpc.Gateway;
 
 namespace FormulaTel.Rpc.Publishing;
 
@@ -6,5 +6,5 @@ namespace FormulaTel.Rpc.Publishing;
 public interface ITelemetryPublisher
 {
     /// <summary>Completes once the frames are safely handed on; only then is the batch acknowledged.</summary>
-    ValueTask PublishAsync(IReadOnlyList<TelemetryFrame> frames, CancellationToken cancellationToken);
+    ValueTask PublishAsync(IReadOnlyList<PublishedFrame> frames, CancellationToken cancellationToken);
 }

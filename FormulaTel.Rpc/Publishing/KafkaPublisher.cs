@@ -1,6 +1,6 @@
 using Confluent.Kafka;
 using FormulaTel.Protos.V1;
-using Google.Protobuf;
+using FormulaTel.Rpc.Gateway;
 using FormulaTel.ServiceDefaults.Kafka;
 
 namespace FormulaTel.Rpc.Publishing;
@@ -41,7 +41,7 @@ public sealed partial class KafkaPublisher : ITelemetryPublisher, IDisposable
 
     public static string Key(Envelope envelope) => $"{envelope.SourceId}/{envelope.SessionUid}/{envelope.CarIndex}";
 
-    public async ValueTask PublishAsync(IReadOnlyList<TelemetryFrame> frames, CancellationToken cancellationToken)
+    public async ValueTask PublishAsync(IReadOnlyList<PublishedFrame> frames, CancellationToken cancellationToken)
     {
         if (frames.Count == 0)
         {
@@ -65,8 +65,9 @@ public sealed partial class KafkaPublisher : ITelemetryPublisher, IDisposable
 
             var message = new Message<string, byte[]>
             {
-                Key = Key(frame.Envelope),
-                Value = frame.ToByteArray(),
+                Key = Key(frame.Frame.Envelope),
+                // The frame as the publisher encoded it.
+                Value = frame.Bytes.ToArray(),
                 Headers = headers,
             };
             try
@@ -148,7 +149,7 @@ public sealed class KafkaPublishException(string message, Exception inner) : Exc
 /// <summary>Publishes to Kafka first, then to rpc's own watchers.</summary>
 public sealed class KafkaThenLocalPublisher(KafkaPublisher kafka, LocalFanOut local) : ITelemetryPublisher
 {
-    public async ValueTask PublishAsync(IReadOnlyList<TelemetryFrame> frames, CancellationToken cancellationToken)
+    public async ValueTask PublishAsync(IReadOnlyList<PublishedFrame> frames, CancellationToken cancellationToken)
     {
         await kafka.PublishAsync(frames, cancellationToken);
         await local.PublishAsync(frames, cancellationToken);

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using FormulaTel.Protos.V1;
+using FormulaTel.Rpc.Gateway;
 
 namespace FormulaTel.Rpc.Publishing;
 
@@ -16,14 +17,14 @@ public sealed class LocalFanOut(RpcMetrics metrics) : ITelemetryPublisher
 
     public int WatcherCount => Volatile.Read(ref _subscriptions).Length;
 
-    public ValueTask PublishAsync(IReadOnlyList<TelemetryFrame> frames, CancellationToken cancellationToken)
+    public ValueTask PublishAsync(IReadOnlyList<PublishedFrame> frames, CancellationToken cancellationToken)
     {
         var subscriptions = Volatile.Read(ref _subscriptions);
         foreach (var subscription in subscriptions)
         {
             foreach (var frame in frames)
             {
-                if (subscription.Matches(frame.Envelope))
+                if (subscription.Matches(frame.Frame.Envelope) && subscription.Thinning?.Pass(frame.Frame) != false)
                 {
                     subscription.Writer.TryWrite(frame);
                 }
@@ -58,20 +59,24 @@ public sealed class WatchSubscription : IDisposable
 {
     private readonly WatchRequest _filter;
     private readonly LocalFanOut _owner;
-    private readonly Channel<TelemetryFrame> _queue;
+    private readonly Channel<PublishedFrame> _queue;
 
     internal WatchSubscription(WatchRequest filter, LocalFanOut owner, RpcMetrics metrics)
     {
         _filter = filter;
         _owner = owner;
-        _queue = Channel.CreateBounded<TelemetryFrame>(
+        Thinning = filter is { HasMaxFramesPerSecond: true, MaxFramesPerSecond: > 0 } ? new WatchThinning(filter.MaxFramesPerSecond, metrics) : null;
+        _queue = Channel.CreateBounded<PublishedFrame>(
             new BoundedChannelOptions(LocalFanOut.WatcherQueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => metrics.WatchFrameDropped());
     }
 
-    internal ChannelWriter<TelemetryFrame> Writer => _queue.Writer;
+    internal ChannelWriter<PublishedFrame> Writer => _queue.Writer;
 
-    public ChannelReader<TelemetryFrame> Reader => _queue.Reader;
+    /// <summary>Set when the watcher asked for at most so many frames a second per car and payload.</summary>
+    internal WatchThinning? Thinning { get; }
+
+    public ChannelReader<PublishedFrame> Reader => _queue.Reader;
 
     public bool Matches(Envelope envelope) =>
         (_filter.SourceId.Length == 0 || _filter.SourceId == envelope.SourceId)

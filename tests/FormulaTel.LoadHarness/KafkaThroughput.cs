@@ -29,7 +29,7 @@ internal static class KafkaThroughput
         var publisher = services.GetRequiredService<KafkaPublisher>();
 
         // A realistic mix: 22 cars' telemetry frames as the simulator produces them (~170 bytes each).
-        var batch = Enumerable.Range(0, 512).Select(i => new TelemetryFrame
+        var batch = Enumerable.Range(0, 512).Select(i => FormulaTel.Rpc.Gateway.PublishedFrame.From(new TelemetryFrame
         {
             Envelope = new Envelope { Game = Game.F123, SourceId = $"192.168.1.{20 + i / 22 % 4}:51234", SessionUid = 7563322787381458285, CarIndex = (uint)(i % 22), FrameId = (uint)i, SessionTimeS = i / 60.0 },
             CarTelemetry = new CarTelemetry
@@ -39,8 +39,8 @@ internal static class KafkaThroughput
                 TyreSurfaceTemperatureC = new Wheels { RearLeft = 95, RearRight = 96, FrontLeft = 92, FrontRight = 93 },
                 TyrePressurePsi = new Wheels { RearLeft = 21.5f, RearRight = 21.5f, FrontLeft = 23, FrontRight = 23 },
             },
-        }).ToArray();
-        Console.WriteLine($"Kafka publish: {frames:N0} frames in batches of {batch.Length}, {batch[0].CalculateSize()} bytes each, to the mock cluster (3 brokers, {partitions} partitions, acks=all, idempotent)");
+        })).ToArray();
+        Console.WriteLine($"Kafka publish: {frames:N0} frames in batches of {batch.Length}, {batch[0].Bytes.Length} bytes each, to the mock cluster (3 brokers, {partitions} partitions, acks=all, idempotent)");
 
         await publisher.PublishAsync(batch, CancellationToken.None); // warm-up: connections, metadata
         var published = 0;

@@ -8,7 +8,7 @@ using FormulaTel.Web.Live;
 using Microsoft.AspNetCore.SignalR.Client;
 
 // FormulaTel load harness.   dotnet run -c Release --project tests/FormulaTel.LoadHarness -- [SECONDS]   |   -- kafka [FRAMES]   |   -- clients [N] [SECONDS]
-//   |   -- rigs [N] [SECONDS] [MODES, e.g. off,Zstd,Zstd3]   |   -- recording-size [MINUTES]   |   -- replay-rate [DATAGRAMS]
+//   |   -- rigs [N or N,N,… (10,25,50,100,250)] [SECONDS]   |   -- recording-rigs [N] [SECONDS] [MODES, e.g. off,Zstd,Zstd3]   |   -- recording-size [MINUTES]   |   -- replay-rate [DATAGRAMS]
 //   |   -- history-pages [SESSIONS]   (docs/benchmarks.md)
 // Default mode: starts the AppHost (embedded stack, already built) the way a newcomer does, then
 //  1. times `dotnet run` to the first moving gauge (two different speeds of the default car on the live hub),
@@ -22,6 +22,13 @@ if (args is ["kafka", ..])
 }
 
 if (args is ["rigs", ..])
+{
+    var counts = args.Length > 1 ? args[1].Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray() : [10, 25, 50, 100, 250];
+    await Rigs.RunAsync(counts, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20);
+    return;
+}
+
+if (args is ["recording-rigs", ..])
 {
     await RecordingCost.RigsAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 25, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20, args.Length > 3 ? args[3] : null);
     return;

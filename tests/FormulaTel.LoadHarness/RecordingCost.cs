@@ -10,7 +10,7 @@ using FormulaTel.Testing;
 
 /// <summary>
 /// What recording, replay and forwarding cost, measured (docs/benchmarks.md):
-/// `-- rigs [N] [SECONDS]`: ingest's CPU with recording off, zstd and gzip while N simulated rigs send (ingest and
+/// `-- recording-rigs [N] [SECONDS] [MODES]`: ingest's CPU with recording off, zstd and gzip while N simulated rigs send (ingest and
 /// rpc as processes of this build, the load generated here, on this box); drops at every counted place.
 /// `-- recording-size [MINUTES]`: bytes per hour of one 20-car session at 60 Hz, per compression.
 /// `-- replay-rate [DATAGRAMS]`: what `replay --speed max` sends per second from one process.
@@ -42,7 +42,7 @@ internal static class RecordingCost
                 ["Ingest__Recording__Directory"] = recordings.Path,
                 ["Logging__LogLevel__Default"] = "Warning",
             });
-            var load = new RigLoad(fields, ingest.UdpPort);
+            using var load = new RigLoad(fields, ingest.UdpPort);
             using var stop = new CancellationTokenSource();
             var sending = load.RunAsync(stop.Token);
             await Task.Delay(TimeSpan.FromSeconds(5));
@@ -212,7 +212,7 @@ internal static class RecordingCost
     }
 
     /// <summary>The kernel's drop counter for the UDP socket bound to <paramref name="port"/> (/proc/net/udp and udp6).</summary>
-    private static long KernelDrops(int port)
+    internal static long KernelDrops(int port)
     {
         long drops = 0;
         foreach (var table in new[] { "/proc/net/udp", "/proc/net/udp6" })
@@ -231,74 +231,7 @@ internal static class RecordingCost
         return drops;
     }
 
-    /// <summary>N rigs, each its own socket and session, sending the simulator's mix at 60 Hz from one loop.</summary>
-    private sealed class RigLoad(SimulatedField[] fields, int port)
-    {
-        private long _sent;
-
-        public long Sent => Interlocked.Read(ref _sent);
-
-        public Task RunAsync(CancellationToken cancellationToken) => Task.Factory.StartNew(() =>
-        {
-            var target = new IPEndPoint(IPAddress.Loopback, port);
-            var rigs = fields.Length;
-            var writers = fields.Select((f, i) => new F1PacketWriter(f, 0xA000ul + (ulong)i)).ToArray();
-            var sockets = fields.Select(_ => new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp)).ToArray();
-            foreach (var socket in sockets)
-            {
-                socket.Connect(target);
-            }
-
-            var buffer = new byte[1500];
-            var clock = Stopwatch.StartNew();
-            long tick = 0;
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                for (; tick < clock.Elapsed.TotalSeconds * 60; tick++)
-                {
-                    for (var rig = 0; rig < rigs; rig++)
-                    {
-                        var (field, writer, socket) = (fields[rig], writers[rig], sockets[rig]);
-                        field.Step(1.0 / 60);
-                        void Send(int length)
-                        {
-                            socket.Send(buffer.AsSpan(0, length), SocketFlags.None, out _);
-                            _sent++;
-                        }
-
-                        if (tick % 300 == 0)
-                        {
-                            Send(writer.WriteParticipants(buffer));
-                        }
-
-                        if (tick % 30 == 0)
-                        {
-                            Send(writer.WriteSession(buffer));
-                            Send(writer.WriteCarDamage(buffer));
-                        }
-
-                        Send(writer.WriteMotion(buffer));
-                        Send(writer.WriteLapData(buffer));
-                        Send(writer.WriteCarTelemetry(buffer));
-                        Send(writer.WriteCarStatus(buffer));
-                        foreach (var simulated in field.TakeEvents())
-                        {
-                            Send(writer.WriteEvent(simulated, buffer));
-                        }
-                    }
-                }
-
-                Thread.Sleep(2);
-            }
-
-            foreach (var socket in sockets)
-            {
-                socket.Dispose();
-            }
-        }, cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).ContinueWith(_ => { }, TaskScheduler.Default);
-    }
-
-    private static SimulatedField Advanced(SimulatedField field, TimeSpan by)
+    internal static SimulatedField Advanced(SimulatedField field, TimeSpan by)
     {
         for (var i = 0; i < by.TotalSeconds * 60; i++)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Google.Protobuf;
 using FormulaTel.Protos.V1;
 using FormulaTel.Rpc.Publishing;
 using FormulaTel.Testing;
@@ -59,6 +60,96 @@ public class GatewayTests
         Assert.Equal(new[] { 100f, 110f, 120f, 130f }, fromAll);
         Assert.Equal(new[] { 110f, 120f }, fromSession2);
         Assert.Equal(new[] { 120f }, fromCar1OfB);
+    }
+
+    [Fact]
+    public async Task Watchers_get_each_frame_byte_for_byte_as_its_publisher_encoded_it()
+    {
+        await using var rpc = await RpcTestHost.StartAsync();
+        var client = rpc.CreateClient();
+        using var watch = client.Watch(new WatchRequest());
+        await watch.ResponseHeadersAsync;
+        // A frame from a newer spec: a field this build does not know travels on untouched.
+        var newer = Frames.Telemetry("a", 1, 0, 100);
+        newer.MergeFrom(new byte[] { 0xF8, 0x06, 0x2A }); // field 111, varint 42
+        var frames = new[] { newer, Frames.Telemetry("a", 1, 1, 110) };
+        using var publish = client.Publish();
+        await publish.RequestStream.WriteAsync(Frames.Batch(1, frames));
+        Assert.True(await Eventually.Within(publish.ResponseStream.MoveNext(), "ack"));
+
+        Assert.True(await Eventually.Within(watch.ResponseStream.MoveNext(), "watched frames"));
+        var watched = watch.ResponseStream.Current;
+        Assert.Equal(1ul, watched.Sequence);
+        Assert.Equal(frames.Select(f => Convert.ToHexString(f.ToByteArray())), watched.Frames.Select(f => Convert.ToHexString(f.ToByteArray())));
+        Assert.EndsWith("F8062A", Convert.ToHexString(watched.Frames[0].ToByteArray()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_thinned_watcher_gets_at_most_its_rate_per_car_and_payload_and_every_rare_frame()
+    {
+        await using var rpc = await RpcTestHost.StartAsync();
+        var client = rpc.CreateClient();
+        using var thinned = client.Watch(new WatchRequest { MaxFramesPerSecond = 10 });
+        using var full = client.Watch(new WatchRequest());
+        await Task.WhenAll(thinned.ResponseHeadersAsync, full.ResponseHeadersAsync);
+
+        // One second of two cars at 60 Hz, an event in the middle, then the session clock going back (a flashback).
+        var frames = new List<TelemetryFrame>();
+        for (var tick = 0; tick < 60; tick++)
+        {
+            for (uint car = 0; car < 2; car++)
+            {
+                var frame = Frames.Telemetry("a", 1, car, tick);
+                frame.Envelope.SessionTimeS = tick / 60.0;
+                frames.Add(frame);
+            }
+
+            if (tick == 30)
+            {
+                frames.Add(new TelemetryFrame { Envelope = new Envelope { SourceId = "a", SessionUid = 1, SessionTimeS = 0.5 }, Event = new RaceEvent { Code = "FTLP" } });
+            }
+        }
+
+        var rewound = Frames.Telemetry("a", 1, 0, 999);
+        rewound.Envelope.SessionTimeS = 0.2;
+        frames.Add(rewound);
+        using var publish = client.Publish();
+        await publish.RequestStream.WriteAsync(Frames.Batch(1, [.. frames]));
+        Assert.True(await Eventually.Within(publish.ResponseStream.MoveNext(), "ack"));
+
+        var all = await Read(full, frames.Count);
+        Assert.Equal(frames.Count, all.Count);
+        // Per car: ticks 0, 6, 12, … (every 0.1 s of session time), plus the frame after the clock went back.
+        var thinnedFrames = await Read(thinned, 2 * 10 + 1 + 1);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (float)(i * 6)).Append(999f), thinnedFrames.Where(f => f.Envelope.CarIndex == 0 && f.CarTelemetry is not null).Select(f => f.CarTelemetry.SpeedKph));
+        Assert.Equal(10, thinnedFrames.Count(f => f.Envelope.CarIndex == 1 && f.CarTelemetry is not null));
+        Assert.Single(thinnedFrames, f => f.Event is not null);
+    }
+
+    private static async Task<List<TelemetryFrame>> Read(AsyncServerStreamingCall<FrameBatch> watch, int count)
+    {
+        var frames = new List<TelemetryFrame>();
+        while (frames.Count < count)
+        {
+            Assert.True(await Eventually.Within(watch.ResponseStream.MoveNext(), $"{count} watched frames ({frames.Count} so far)"));
+            frames.AddRange(watch.ResponseStream.Current.Frames);
+        }
+
+        return frames;
+    }
+
+    [Fact]
+    public void A_publish_batch_is_read_with_each_frame_s_own_bytes_past_fields_it_does_not_know()
+    {
+        var frames = new[] { Frames.Telemetry("a", 1, 0, 100), Frames.Telemetry("b", 2, 3, 250) };
+        var encoded = Frames.Batch(7, frames).ToByteArray().Concat(new byte[] { 0x9A, 0x06, 0x02, 0x01, 0x02 }).ToArray(); // + field 99, 2 bytes
+
+        var batch = Gateway.GatewayWire.ReadBatch(encoded);
+
+        Assert.Equal(7ul, batch.Sequence);
+        Assert.Equal(frames, batch.Frames.Select(f => f.Frame));
+        Assert.Equal(frames.Select(f => Convert.ToHexString(f.ToByteArray())), batch.Frames.Select(f => Convert.ToHexString(f.Bytes.Span)));
+        Assert.Throws<InvalidProtocolBufferException>(() => { Gateway.GatewayWire.ReadBatch(encoded[..^3]); });
     }
 
     private static async Task<float[]> Speeds(AsyncServerStreamingCall<FrameBatch> watch, int count)

@@ -1,0 +1,51 @@
+using FormulaTel.Protos.V1;
+
+namespace FormulaTel.Rpc.Publishing;
+
+/// <summary>
+/// A watcher's "at most N frames a second" (WatchRequest.max_frames_per_second): per car and periodic payload, a
+/// frame passes when at least 1/N s of session time has gone by since the last one that passed (or the session
+/// clock went back: a flashback, a restart). Rare payloads (session, participants, events, …) always pass. Called
+/// from one publish stream at a time per watcher, under the fan-out's delivery.
+/// </summary>
+internal sealed class WatchThinning(uint framesPerSecond, RpcMetrics metrics)
+{
+    /// <summary>Cars × payloads remembered; past it the memory starts again (counted), so a flood of sessions cannot grow it.</summary>
+    public const int MaxTracked = 65_536;
+
+    // A tenth of a millisecond short of 1/N, so frames exactly 1/N apart (the game's own ticks) are not lost to rounding.
+    private readonly double _interval = 1.0 / framesPerSecond - 1e-4;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<(string Source, ulong Session, uint Car, TelemetryFrame.PayloadOneofCase Payload), double> _lastPassed = [];
+
+    public bool Pass(TelemetryFrame frame)
+    {
+        if (!IsPeriodic(frame.PayloadCase))
+        {
+            return true;
+        }
+
+        var envelope = frame.Envelope;
+        var key = (envelope.SourceId, envelope.SessionUid, envelope.CarIndex, frame.PayloadCase);
+        lock (_lock)
+        {
+            if (_lastPassed.TryGetValue(key, out var last) && envelope.SessionTimeS >= last && envelope.SessionTimeS - last < _interval)
+            {
+                return false;
+            }
+
+            if (_lastPassed.Count >= MaxTracked && !_lastPassed.ContainsKey(key))
+            {
+                _lastPassed.Clear();
+                metrics.WatchThinningCleared();
+            }
+
+            _lastPassed[key] = envelope.SessionTimeS;
+            return true;
+        }
+    }
+
+    private static bool IsPeriodic(TelemetryFrame.PayloadOneofCase payload) => payload is TelemetryFrame.PayloadOneofCase.CarTelemetry
+        or TelemetryFrame.PayloadOneofCase.Motion or TelemetryFrame.PayloadOneofCase.MotionEx or TelemetryFrame.PayloadOneofCase.Lap
+        or TelemetryFrame.PayloadOneofCase.CarStatus or TelemetryFrame.PayloadOneofCase.CarDamage;
+}

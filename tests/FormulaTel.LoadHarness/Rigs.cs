@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using FormulaTel.Ingest.Simulation;
+using FormulaTel.Testing;
+using FormulaTel.Web.Live;
+using Microsoft.AspNetCore.SignalR.Client;
+
+/// <summary>
+/// `-- rigs [N or N,N,…] [SECONDS]`: the embedded stack's services (rpc, ingest with recording as by default, history,
+/// web) as processes of this build, N simulated rigs sent from here, one car of the first rig watched on web's hub.
+/// Per stage: what was sent, received, dropped by the kernel and at ingest's buffer, acknowledged by rpc, lost by a
+/// slow watcher, taken in by web, and delivered to the hub client; that car's datagram → hub latency; CPU and RSS
+/// of each service and of the load generator (this process).
+/// </summary>
+internal static class Rigs
+{
+    private sealed record Service(string Name, ServiceProcess Process);
+
+    public static async Task RunAsync(IReadOnlyList<int> rigCounts, int seconds)
+    {
+        Console.WriteLine($"the simulator's mix at 60 Hz per rig (20 cars, ≈ 245 datagrams/s), {seconds} s measured after 5 s warm-up; {RecordingCost.Build()} build, {Environment.ProcessorCount} cores");
+        Console.WriteLine("| rigs | datagrams/s | lost, whole run (kernel / ingest buffer / unacknowledged) | rpc → watcher drops | web frames/s | watched car: states, p50 / p99 | CPU % ingest · rpc · web · history · load | RSS MB ingest · rpc · web · history |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var rigs in rigCounts)
+        {
+            await RunOnceAsync(rigs, seconds);
+        }
+    }
+
+    private static async Task RunOnceAsync(int rigs, int seconds)
+    {
+        using var recordings = new TempDirectory();
+        using var historyData = new TempDirectory();
+        var grpcPort = FreePort.Tcp();
+        var quiet = new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" };
+        await using var rpc = await ServiceProcess.StartAsync("FormulaTel.Rpc.dll", new Dictionary<string, string>(quiet) { ["GRPC_PORT"] = grpcPort.ToString(CultureInfo.InvariantCulture) });
+        var rpcAddress = $"http://127.0.0.1:{grpcPort}";
+        await using var history = await ServiceProcess.StartAsync("FormulaTel.History.dll", new Dictionary<string, string>(quiet)
+        {
+            ["History__RpcAddress"] = rpcAddress,
+            ["History__DataDirectory"] = historyData.Path,
+            ["History__RecordingDirectory"] = recordings.Path,
+        });
+        await using var web = await ServiceProcess.StartAsync("FormulaTel.Web.dll", new Dictionary<string, string>(quiet)
+        {
+            ["Web__RpcAddress"] = rpcAddress,
+            ["Web__HistoryAddress"] = history.Http.BaseAddress!.ToString(),
+        });
+        await using var ingest = await ServiceProcess.StartIngestAsync(new Dictionary<string, string>(quiet)
+        {
+            ["Ingest__RpcAddress"] = rpcAddress,
+            ["Ingest__Recording__Directory"] = recordings.Path,
+        });
+        Service[] services = [new("ingest", ingest), new("rpc", rpc), new("web", web), new("history", history)];
+
+        // Each rig some way into its race (cars spread out, as most of a session is), not all on the grid at once.
+        var fields = Enumerable.Range(0, rigs).Select(rig => RecordingCost.Advanced(new SimulatedField(20, 0), TimeSpan.FromMinutes(10 + rig % 40))).ToArray();
+        var sentAt = new ConcurrentDictionary<uint, long>();
+        using var load = new RigLoad(fields, ingest.UdpPort, (rig, frameId) =>
+        {
+            if (rig == 0)
+            {
+                sentAt[frameId] = Stopwatch.GetTimestamp();
+            }
+        });
+
+        // The watched car: the first rig's player, on web's hub as the live view watches it.
+        var connection = new HubConnectionBuilder().WithUrl(new Uri(web.Http.BaseAddress!, LiveHub.Path)).Build();
+        var key = "";
+        var states = 0L;
+        var latencies = new ConcurrentQueue<double>();
+        var measuring = false;
+        connection.On<CarState>(LiveHub.CarStateMethod, state =>
+        {
+            if (state.SessionKey == key && Volatile.Read(ref measuring))
+            {
+                Interlocked.Increment(ref states);
+                if (sentAt.TryGetValue(state.FrameId, out var at))
+                {
+                    latencies.Enqueue(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
+                }
+            }
+        });
+        await Stats.StartWhenUpAsync(connection, TimeSpan.FromMinutes(1));
+
+        using var stop = new CancellationTokenSource();
+        var sending = load.RunAsync(stop.Token);
+        key = SessionKeys.For(load.SourceId(0), RigLoad.SessionUid(0));
+        // Overloaded, web may not have the car for a while (or at all): that shows as no states in the row.
+        var watching = Stopwatch.StartNew();
+        while (await connection.InvokeAsync<CarState?>("Subscribe", key, 0) is null && watching.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(200);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(5));
+
+        var cpu0 = services.Select(s => s.Process.CpuSeconds()).ToArray();
+        var self0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var (sent0, web0) = (load.Sent, await FramesReceivedAsync(web));
+        Volatile.Write(ref measuring, true);
+        var rss = services.ToDictionary(s => s.Name, _ => new List<double>());
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(seconds))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            foreach (var service in services)
+            {
+                rss[service.Name].Add(service.Process.ResidentMegabytes());
+            }
+        }
+
+        var elapsed = clock.Elapsed.TotalSeconds;
+        Volatile.Write(ref measuring, false);
+        var cpu = services.Select((s, i) => Percent(s.Process.CpuSeconds(), cpu0[i], elapsed)).ToArray();
+        var self = (Process.GetCurrentProcess().TotalProcessorTime - self0).TotalSeconds / elapsed * 100;
+        var (sent, webFrames) = (load.Sent - sent0, await FramesReceivedAsync(web) - web0);
+        await stop.CancelAsync();
+        await sending;
+
+        // Lost anywhere in the whole run, once the pipeline has drained: never received, dropped at the buffer, or
+        // decoded but never acknowledged by rpc.
+        JsonElement stats = default;
+        await Eventually.Until(async () =>
+        {
+            stats = await ingest.StatsAsync();
+            return stats.GetProperty("datagramsReceived").GetInt64() + Kernel(stats) >= load.Sent
+                && stats.GetProperty("framesAcknowledged").GetInt64() + stats.GetProperty("framesDroppedBufferFull").GetInt64() >= stats.GetProperty("framesDecoded").GetInt64();
+        }, "ingest to drain", TimeSpan.FromSeconds(20)).ContinueWith(_ => { }, TaskScheduler.Default);
+        stats = await ingest.StatsAsync();
+        var rpcStats = await rpc.Http.GetFromJsonAsync<JsonElement>("/stats");
+        var unreceived = load.Sent - stats.GetProperty("datagramsReceived").GetInt64();
+        var bufferDropped = stats.GetProperty("framesDroppedBufferFull").GetInt64();
+        var unacknowledged = stats.GetProperty("framesDecoded").GetInt64() - bufferDropped - stats.GetProperty("framesAcknowledged").GetInt64();
+        var sorted = latencies.Order().ToArray();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {rigs} | {sent / elapsed:N0} | {unreceived:N0} datagrams ({Kernel(stats):N0} in the kernel) / {bufferDropped:N0} frames / {unacknowledged:N0} frames " +
+            $"| {rpcStats.GetProperty("watchFramesDropped").GetInt64():N0} | {webFrames / elapsed:N0} " +
+            $"| {states / elapsed:0.0}/s, {Stats.Percentile(sorted, 0.5):0.0} / {Stats.Percentile(sorted, 0.99):0.0} ms " +
+            $"| {string.Join(" · ", cpu.Select(c => c.ToString("0", CultureInfo.InvariantCulture)))} · {self:0} " +
+            $"| {string.Join(" · ", services.Select(s => Steady(rss[s.Name]).ToString("0", CultureInfo.InvariantCulture)))} |"));
+        await connection.DisposeAsync();
+        foreach (var service in services)
+        {
+            try
+            {
+                await service.Process.SignalAsync("TERM");
+            }
+            catch (TimeoutException)
+            {
+                Console.WriteLine($"warning: {service.Name} had not stopped 30 s after SIGTERM; killed");
+                await service.Process.SignalAsync("KILL");
+            }
+        }
+    }
+
+    private static long Kernel(JsonElement ingestStats) =>
+        ingestStats.GetProperty("datagramsDroppedByReason").TryGetProperty("kernel", out var kernel) ? kernel.GetInt64() : 0;
+
+    private static async Task<long> FramesReceivedAsync(ServiceProcess web) =>
+        (await web.Http.GetFromJsonAsync<JsonElement>("/stats")).GetProperty("framesReceived").GetInt64();
+
+    private static double Percent((double User, double Kernel) now, (double User, double Kernel) before, double seconds) =>
+        (now.User + now.Kernel - before.User - before.Kernel) / seconds * 100;
+
+    // The median of the second half of the samples: memory once it has settled.
+    private static double Steady(List<double> samples)
+    {
+        var late = samples.Skip(samples.Count / 2).Order().ToArray();
+        return late.Length == 0 ? double.NaN : late[late.Length / 2];
+    }
+}
