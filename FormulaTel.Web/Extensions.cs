@@ -17,6 +17,7 @@ public static class Extensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CarStateStore>();
+        builder.Services.AddSingleton<WatchedCars>();
         builder.Services.AddSingleton<LiveSubscriptions>();
         builder.Services.AddSingleton<LiveCoalescer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveCoalescer>());

@@ -20,7 +20,7 @@ internal sealed class WatchThinning(uint framesPerSecond, RpcMetrics metrics)
 
     public bool Pass(TelemetryFrame frame)
     {
-        if (!IsPeriodic(frame.PayloadCase))
+        if (!PeriodicPayloads.Contains(frame.PayloadCase))
         {
             return true;
         }
@@ -44,8 +44,4 @@ internal sealed class WatchThinning(uint framesPerSecond, RpcMetrics metrics)
             return true;
         }
     }
-
-    private static bool IsPeriodic(TelemetryFrame.PayloadOneofCase payload) => payload is TelemetryFrame.PayloadOneofCase.CarTelemetry
-        or TelemetryFrame.PayloadOneofCase.Motion or TelemetryFrame.PayloadOneofCase.MotionEx or TelemetryFrame.PayloadOneofCase.Lap
-        or TelemetryFrame.PayloadOneofCase.CarStatus or TelemetryFrame.PayloadOneofCase.CarDamage;
 }

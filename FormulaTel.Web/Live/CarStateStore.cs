@@ -16,6 +16,9 @@ public sealed class CarStateStore
     /// <summary>Sessions held at once unless Web:MaxSessions says otherwise: a league's worth many times over.</summary>
     public const int DefaultMaxSessions = 256;
 
+    /// <summary>Web's meter.</summary>
+    public const string MeterName = "FormulaTel.Web";
+
     private readonly TimeProvider _time;
     private readonly int _maxSessions;
     private readonly ConcurrentDictionary<string, SessionEntry> _sessions = new();
@@ -29,7 +32,7 @@ public sealed class CarStateStore
     {
         _time = time;
         _maxSessions = Math.Max(1, maxSessions ?? configuration?.GetValue("Web:MaxSessions", DefaultMaxSessions) ?? DefaultMaxSessions);
-        meters?.Create("FormulaTel.Web").CreateObservableCounter("formulatel.web.sessions.evicted", () => SessionsEvicted, "{session}",
+        meters?.Create(MeterName).CreateObservableCounter("formulatel.web.sessions.evicted", () => SessionsEvicted, "{session}",
             "Live sessions let go of before they expired because Web:MaxSessions were held (the least recently heard first).");
     }
 
@@ -268,6 +271,10 @@ public sealed class CarStateStore
     }
 
     /// <summary>Everything the live page shows about a session; null when it is not live.</summary>
+    /// <summary>The source and session uid behind a session key, once the session has been heard from.</summary>
+    public (string SourceId, ulong SessionUid)? Identity(string sessionKey) =>
+        _sessions.TryGetValue(sessionKey, out var session) ? (session.SourceId, session.SessionUid) : null;
+
     public SessionView? View(string sessionKey)
     {
         if (!_sessions.TryGetValue(sessionKey, out var session))

@@ -8,4 +8,10 @@ public interface IFrameFeed
     long FramesReceived { get; }
 
     string Description { get; }
+
+    /// <summary>
+    /// Completes once a just-watched car's frames come in at full rate (at once for a feed that takes everything),
+    /// or after <paramref name="patience"/>.
+    /// </summary>
+    Task FollowingAsync(CarKey car, TimeSpan patience) => Task.CompletedTask;
 }

@@ -7,7 +7,7 @@ namespace FormulaTel.Web.Live;
 /// "CarState" (a <see cref="CarState"/>) for each subscribed car at most 60 times a second, and "Sessions"
 /// (the session list) whenever it changes.
 /// </summary>
-public sealed class LiveHub(CarStateStore store, LiveSubscriptions subscriptions) : Hub
+public sealed class LiveHub(CarStateStore store, LiveSubscriptions subscriptions, IFrameFeed feed) : Hub
 {
     public const string Path = "/hubs/live";
     public const string CarStateMethod = "CarState";
@@ -29,8 +29,8 @@ public sealed class LiveHub(CarStateStore store, LiveSubscriptions subscriptions
     /// <summary>Live sessions, most recently started first.</summary>
     public IReadOnlyList<SessionSummary> GetSessions() => store.Sessions();
 
-    /// <summary>Starts the car's updates; returns its current state, if any.</summary>
-    public CarState? Subscribe(string sessionKey, int carIndex)
+    /// <summary>Starts the car's updates, once its full-rate feed is open (a moment at most); returns its current state, if any.</summary>
+    public async Task<CarState?> Subscribe(string sessionKey, int carIndex)
     {
         if (string.IsNullOrEmpty(sessionKey) || carIndex is < 0 or > 63)
         {
@@ -38,7 +38,12 @@ public sealed class LiveHub(CarStateStore store, LiveSubscriptions subscriptions
         }
 
         var key = new CarKey(sessionKey, carIndex);
-        subscriptions.Add(Context.ConnectionId, key);
+        if (!subscriptions.Add(Context.ConnectionId, key))
+        {
+            throw new HubException("Web is already following as many cars as it is set to (Web:MaxWatchedCars); unsubscribe from one first.");
+        }
+
+        await feed.FollowingAsync(key, TimeSpan.FromSeconds(2));
         return store.Get(key);
     }
 

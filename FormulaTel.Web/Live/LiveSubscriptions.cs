@@ -5,28 +5,59 @@ namespace FormulaTel.Web.Live;
 /// <summary>
 /// Which hub connections follow which cars. Kept here rather than in SignalR groups so the coalescer can send to each
 /// connection on its own and skip one that has not taken its last update (a group send waits for its slowest member).
+/// Each followed car holds a <see cref="WatchedCars"/> handle, so its full-rate feed runs while anyone follows it.
 /// </summary>
-public sealed class LiveSubscriptions
+public sealed class LiveSubscriptions(WatchedCars? watched = null)
 {
+    private readonly WatchedCars _watched = watched ?? new WatchedCars();
+    private readonly Lock _carsLock = new();
     private readonly ConcurrentDictionary<CarKey, ConcurrentDictionary<string, byte>> _byCar = new();
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<CarKey, byte>> _byConnection = new();
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<CarKey, IDisposable>> _byConnection = new();
 
-    public void Add(string connectionId, CarKey car)
+    /// <summary>False when the car cannot be watched (Web:MaxWatchedCars reached).</summary>
+    public bool Add(string connectionId, CarKey car)
     {
-        _byCar.GetOrAdd(car, _ => new()).TryAdd(connectionId, 0);
-        _byConnection.GetOrAdd(connectionId, _ => new()).TryAdd(car, 0);
+        var cars = _byConnection.GetOrAdd(connectionId, _ => new());
+        if (!cars.ContainsKey(car))
+        {
+            if (_watched.Watch(car) is not { } handle)
+            {
+                return false;
+            }
+
+            if (!cars.TryAdd(car, handle))
+            {
+                handle.Dispose();
+            }
+        }
+
+        lock (_carsLock)
+        {
+            _byCar.GetOrAdd(car, _ => new()).TryAdd(connectionId, 0);
+        }
+
+        return true;
     }
 
     public void Remove(string connectionId, CarKey car)
     {
-        if (_byCar.TryGetValue(car, out var connections))
+        if (_byConnection.TryGetValue(connectionId, out var cars) && cars.TryRemove(car, out var handle))
         {
-            connections.TryRemove(connectionId, out _);
+            handle.Dispose();
         }
 
-        if (_byConnection.TryGetValue(connectionId, out var cars))
+        Forget(connectionId, car);
+    }
+
+    // Nothing left behind for a car nobody follows (the next follower adds it again).
+    private void Forget(string connectionId, CarKey car)
+    {
+        lock (_carsLock)
         {
-            cars.TryRemove(car, out _);
+            if (_byCar.TryGetValue(car, out var connections) && connections.TryRemove(connectionId, out _) && connections.IsEmpty)
+            {
+                _byCar.TryRemove(car, out _);
+            }
         }
     }
 
@@ -34,9 +65,10 @@ public sealed class LiveSubscriptions
     {
         if (_byConnection.TryRemove(connectionId, out var cars))
         {
-            foreach (var car in cars.Keys)
+            foreach (var (car, handle) in cars)
             {
-                Remove(connectionId, car);
+                handle.Dispose();
+                Forget(connectionId, car);
             }
         }
     }
@@ -56,4 +88,7 @@ public sealed class LiveSubscriptions
     public bool Follows(string connectionId, CarKey car) => _byCar.TryGetValue(car, out var connections) && connections.ContainsKey(connectionId);
 
     public int Connections => _byConnection.Count;
+
+    /// <summary>Cars followed by at least one connection.</summary>
+    public int Cars => _byCar.Count;
 }

@@ -92,9 +92,47 @@ public class LiveHubTests
         await Publish(rpc, 1, Frames.Telemetry("rig", 1, 0, 100), Frames.Telemetry("rig", 1, 1, 111));
         var state = await Eventually.Within(states.Reader.ReadAsync().AsTask(), "car 1");
         Assert.Equal((1, 111f), (state.CarIndex, state.SpeedKph));
+        // Subscribed before its session existed: the car's full-rate stream opens once the session is known.
+        await Eventually.Until(() => web.Services.GetRequiredService<RpcWatchFeed>().CarStreams == 1, "car 1's full-rate stream");
         await Publish(rpc, 2, Frames.Telemetry("rig", 1, 0, 100), Frames.Telemetry("rig", 1, 1, 122));
         state = await Eventually.Within(states.Reader.ReadAsync().AsTask(), "car 1 again");
         Assert.Equal((1, 122f), (state.CarIndex, state.SpeedKph));
+    }
+
+    [Fact]
+    public async Task Web_takes_in_unwatched_cars_at_the_overview_rate_a_watched_car_in_full_and_lets_go_once_nobody_watches()
+    {
+        var (rpc, web, connection) = await StartStack();
+        await using var _ = rpc;
+        await using var __ = web;
+        await using var ___ = connection;
+        var feed = web.Services.GetRequiredService<RpcWatchFeed>();
+        var store = web.Services.GetRequiredService<CarStateStore>();
+        var key = SessionKeys.For("rig", 3);
+
+        // A second of two cars at 60 Hz of session time: ten frames a car come in (the overview's default rate).
+        static TelemetryFrame[] Second(int from) => [.. Enumerable.Range(from, 60).SelectMany(tick => Enumerable.Range(0, 2).Select(car =>
+        {
+            var frame = Frames.Telemetry("rig", 3, (uint)car, tick);
+            frame.Envelope.SessionTimeS = tick / 60.0;
+            return frame;
+        }))];
+        await Publish(rpc, 1, [Frames.Session("rig", 3, 0, "Monza"), .. Second(0)]);
+        await Eventually.Until(() => feed.FramesReceived == 1 + 2 * 10, "the session and ten frames a car");
+        Assert.Equal(54f, store.Get(new CarKey(key, 1))!.SpeedKph);
+
+        // Watched: car 1 in full (the overview still sends its ten, which web leaves to the car's own stream).
+        Assert.NotNull(await connection.InvokeAsync<CarState?>("Subscribe", key, 1));
+        Assert.Equal(1, feed.CarStreams);
+        await Publish(rpc, 2, Second(60));
+        await Eventually.Until(() => feed.FramesReceived == 21 + 2 * 10 + 60, "ten frames a car and car 1's sixty");
+        Assert.Equal((114f, 119f), (store.Get(new CarKey(key, 0))!.SpeedKph, store.Get(new CarKey(key, 1))!.SpeedKph));
+
+        // Nobody watching: the stream closes and nothing is left behind for the car.
+        await connection.InvokeAsync("Unsubscribe", key, 1);
+        await Eventually.Until(() => feed.CarStreams == 0, "car 1's stream closed");
+        Assert.Empty(web.Services.GetRequiredService<WatchedCars>().Cars());
+        Assert.Equal(0, web.Services.GetRequiredService<LiveSubscriptions>().Cars);
     }
 
     [Fact]
