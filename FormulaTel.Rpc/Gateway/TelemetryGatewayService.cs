@@ -1,5 +1,6 @@
 using FormulaTel.Protos.V1;
 using FormulaTel.Rpc.Publishing;
+using System.Threading.Channels;
 using Grpc.Core;
 
 namespace FormulaTel.Rpc.Gateway;
@@ -19,6 +20,9 @@ public sealed partial class TelemetryGatewayService(
     /// <summary>Most frames sent to a watcher in one message.</summary>
     public const int MaxWatchBatchFrames = 512;
 
+    /// <summary>Acknowledgements waiting to be written; a publisher that fills it waits (its own window is smaller).</summary>
+    public const int MaxQueuedAcks = 1024;
+
     public override async Task Publish(IAsyncStreamReader<ReceivedBatch> requestStream, IServerStreamWriter<PublishAck> responseStream, ServerCallContext context)
     {
         metrics.PublishStreamOpened();
@@ -30,36 +34,18 @@ public sealed partial class TelemetryGatewayService(
         {
             // Headers at once: the publisher takes frames from its buffer only once it knows rpc is there.
             await context.WriteResponseHeadersAsync([]);
-            var accepted = new List<PublishedFrame>(MaxWatchBatchFrames);
-            await foreach (var batch in requestStream.ReadAllAsync(cancellationToken))
+            // Acknowledgements go out from their own loop, so reading the next batch never waits for the last ack's
+            // flush. The publisher's window of unacknowledged batches bounds what can queue here.
+            var acks = Channel.CreateBounded<PublishAck>(new BoundedChannelOptions(MaxQueuedAcks) { SingleReader = true, SingleWriter = true });
+            var acknowledging = AcknowledgeAsync(acks, responseStream, cancellationToken);
+            try
             {
-                accepted.Clear();
-                uint rejected = 0;
-                foreach (var published in batch.Frames)
-                {
-                    var frame = published.Frame;
-                    var reason = Validate(frame);
-                    if (reason is null)
-                    {
-                        accepted.Add(published);
-                        metrics.FrameReceived(frame);
-                        telemetryMetrics.Record(frame);
-                    }
-                    else
-                    {
-                        rejected++;
-                        metrics.FrameRejected(reason);
-                    }
-                }
-
-                await publisher.PublishAsync(accepted, cancellationToken);
-                await responseStream.WriteAsync(new PublishAck
-                {
-                    Sequence = batch.Sequence,
-                    AcceptedFrames = (uint)accepted.Count,
-                    RejectedFrames = rejected,
-                }, cancellationToken);
-                metrics.BatchAcknowledged();
+                await ReadBatchesAsync(requestStream, acks.Writer, cancellationToken);
+            }
+            finally
+            {
+                acks.Writer.TryComplete();
+                await acknowledging;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -76,6 +62,61 @@ public sealed partial class TelemetryGatewayService(
         {
             metrics.PublishStreamClosed();
             LogPublisherDisconnected(logger, context.Peer);
+        }
+    }
+
+    private async Task ReadBatchesAsync(IAsyncStreamReader<ReceivedBatch> requestStream, ChannelWriter<PublishAck> acks, CancellationToken cancellationToken)
+    {
+        var accepted = new List<PublishedFrame>(MaxWatchBatchFrames);
+        await foreach (var batch in requestStream.ReadAllAsync(cancellationToken))
+        {
+            accepted.Clear();
+            uint rejected = 0;
+            foreach (var published in batch.Frames)
+            {
+                var frame = published.Frame;
+                var reason = Validate(frame);
+                if (reason is null)
+                {
+                    accepted.Add(published);
+                    metrics.FrameReceived(frame);
+                    telemetryMetrics.Record(frame);
+                }
+                else
+                {
+                    rejected++;
+                    metrics.FrameRejected(reason);
+                }
+            }
+
+            await publisher.PublishAsync(accepted, cancellationToken);
+            await acks.WriteAsync(new PublishAck
+            {
+                Sequence = batch.Sequence,
+                AcceptedFrames = (uint)accepted.Count,
+                RejectedFrames = rejected,
+            }, cancellationToken);
+        }
+    }
+
+    private async Task AcknowledgeAsync(Channel<PublishAck> acks, IServerStreamWriter<PublishAck> responseStream, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var ack in acks.Reader.ReadAllAsync(cancellationToken))
+            {
+                await responseStream.WriteAsync(ack, cancellationToken);
+                metrics.BatchAcknowledged();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // The reading loop must not wait on a queue nobody empties any more.
+            acks.Writer.TryComplete(e);
+            throw;
         }
     }
 

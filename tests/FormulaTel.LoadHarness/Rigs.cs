@@ -22,8 +22,8 @@ internal static class Rigs
     public static async Task RunAsync(IReadOnlyList<int> rigCounts, int seconds)
     {
         Console.WriteLine($"the simulator's mix at 60 Hz per rig (20 cars, ≈ 245 datagrams/s), {seconds} s measured after 5 s warm-up; {RecordingCost.Build()} build, {Environment.ProcessorCount} cores");
-        Console.WriteLine("| rigs | datagrams/s | lost, whole run (kernel / ingest buffer / unacknowledged) | rpc → watcher drops | web frames/s | watched car: states, p50 / p99 | CPU % ingest · rpc · web · history · load | RSS MB ingest · rpc · web · history |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine("| rigs | datagrams/s | lost while measured: kernel datagrams / buffer frames | lost, whole run from a cold start (unreceived / buffer / unacknowledged) | rpc → watcher drops | web frames/s | watched car: states, p50 / p99 | CPU % ingest · rpc · web · history · load | RSS MB ingest · rpc · web · history |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var rigs in rigCounts)
         {
             await RunOnceAsync(rigs, seconds);
@@ -57,7 +57,7 @@ internal static class Rigs
         Service[] services = [new("ingest", ingest), new("rpc", rpc), new("web", web), new("history", history)];
 
         // Each rig some way into its race (cars spread out, as most of a session is), not all on the grid at once.
-        var fields = Enumerable.Range(0, rigs).Select(rig => RecordingCost.Advanced(new SimulatedField(20, 0), TimeSpan.FromMinutes(10 + rig % 40))).ToArray();
+        var fields = Enumerable.Range(0, rigs).Select(rig => RecordingCost.Advanced(new SimulatedField(20, 0), TimeSpan.FromSeconds(20 * (rig % 30)))).ToArray();
         var sentAt = new ConcurrentDictionary<uint, long>();
         using var load = new RigLoad(fields, ingest.UdpPort, (rig, frameId) =>
         {
@@ -101,6 +101,7 @@ internal static class Rigs
         var cpu0 = services.Select(s => s.Process.CpuSeconds()).ToArray();
         var self0 = Process.GetCurrentProcess().TotalProcessorTime;
         var (sent0, web0) = (load.Sent, await FramesReceivedAsync(web));
+        var window0 = await ingest.StatsAsync();
         Volatile.Write(ref measuring, true);
         var rss = services.ToDictionary(s => s.Name, _ => new List<double>());
         var clock = Stopwatch.StartNew();
@@ -118,6 +119,8 @@ internal static class Rigs
         var cpu = services.Select((s, i) => Percent(s.Process.CpuSeconds(), cpu0[i], elapsed)).ToArray();
         var self = (Process.GetCurrentProcess().TotalProcessorTime - self0).TotalSeconds / elapsed * 100;
         var (sent, webFrames) = (load.Sent - sent0, await FramesReceivedAsync(web) - web0);
+        var window1 = await ingest.StatsAsync();
+        var (windowKernel, windowBuffer) = (Kernel(window1) - Kernel(window0), window1.GetProperty("framesDroppedBufferFull").GetInt64() - window0.GetProperty("framesDroppedBufferFull").GetInt64());
         await stop.CancelAsync();
         await sending;
 
@@ -137,7 +140,7 @@ internal static class Rigs
         var unacknowledged = stats.GetProperty("framesDecoded").GetInt64() - bufferDropped - stats.GetProperty("framesAcknowledged").GetInt64();
         var sorted = latencies.Order().ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {rigs} | {sent / elapsed:N0} | {unreceived:N0} datagrams ({Kernel(stats):N0} in the kernel) / {bufferDropped:N0} frames / {unacknowledged:N0} frames " +
+            $"| {rigs} | {sent / elapsed:N0} | {windowKernel:N0} / {windowBuffer:N0} | {unreceived:N0} datagrams ({Kernel(stats):N0} in the kernel) / {bufferDropped:N0} frames / {unacknowledged:N0} frames " +
             $"| {rpcStats.GetProperty("watchFramesDropped").GetInt64():N0} | {webFrames / elapsed:N0} " +
             $"| {states / elapsed:0.0}/s, {Stats.Percentile(sorted, 0.5):0.0} / {Stats.Percentile(sorted, 0.99):0.0} ms " +
             $"| {string.Join(" · ", cpu.Select(c => c.ToString("0", CultureInfo.InvariantCulture)))} · {self:0} " +
