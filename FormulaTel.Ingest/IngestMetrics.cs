@@ -130,6 +130,12 @@ public sealed record IngestStats(
     long FramesAcknowledged,
     long Reconnects)
 {
+    /// <summary>Frames waiting in the buffer for the stream to rpc, now (GET /stats).</summary>
+    public int? BufferedFrames { get; init; }
+
+    /// <summary>Batches sent to rpc and not yet acknowledged, now (GET /stats).</summary>
+    public int? UnacknowledgedBatches { get; init; }
+
     /// <summary>The recorder's counts (GET /stats).</summary>
     public Recording.RecordingStats? Recording { get; init; }
 

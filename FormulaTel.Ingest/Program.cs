@@ -1,6 +1,7 @@
 using FormulaTel.Ingest;
 using FormulaTel.Ingest.Cli;
 using FormulaTel.Ingest.Forwarding;
+using FormulaTel.Ingest.Publishing;
 using FormulaTel.Ingest.Recording;
 
 if (IngestCommandLine.IsCommand(args))
@@ -15,8 +16,14 @@ builder.AddIngest();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.MapGet("/stats", (IngestMetrics metrics, Recorder recorder, Forwarder forwarder) =>
-    metrics.Snapshot() with { Recording = recorder.Snapshot(), Forwarding = forwarder.Snapshot() });
+app.MapGet("/stats", (IngestMetrics metrics, Recorder recorder, Forwarder forwarder, FrameBuffer buffer, RpcPublisher publisher) =>
+    metrics.Snapshot() with
+    {
+        BufferedFrames = buffer.Count,
+        UnacknowledgedBatches = publisher.UnacknowledgedBatches,
+        Recording = recorder.Snapshot(),
+        Forwarding = forwarder.Snapshot(),
+    });
 app.MapGet("/", () => Results.Redirect("/stats"));
 await app.RunAsync();
 return 0;
