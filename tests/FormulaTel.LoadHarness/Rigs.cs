@@ -32,29 +32,9 @@ internal static class Rigs
 
     private static async Task RunOnceAsync(int rigs, int seconds)
     {
-        using var recordings = new TempDirectory();
-        using var historyData = new TempDirectory();
-        var grpcPort = FreePort.Tcp();
-        var quiet = new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" };
-        await using var rpc = await ServiceProcess.StartAsync("FormulaTel.Rpc.dll", new Dictionary<string, string>(quiet) { ["GRPC_PORT"] = grpcPort.ToString(CultureInfo.InvariantCulture) });
-        var rpcAddress = $"http://127.0.0.1:{grpcPort}";
-        await using var history = await ServiceProcess.StartAsync("FormulaTel.History.dll", new Dictionary<string, string>(quiet)
-        {
-            ["History__RpcAddress"] = rpcAddress,
-            ["History__DataDirectory"] = historyData.Path,
-            ["History__RecordingDirectory"] = recordings.Path,
-        });
-        await using var web = await ServiceProcess.StartAsync("FormulaTel.Web.dll", new Dictionary<string, string>(quiet)
-        {
-            ["Web__RpcAddress"] = rpcAddress,
-            ["Web__HistoryAddress"] = history.Http.BaseAddress!.ToString(),
-        });
-        await using var ingest = await ServiceProcess.StartIngestAsync(new Dictionary<string, string>(quiet)
-        {
-            ["Ingest__RpcAddress"] = rpcAddress,
-            ["Ingest__Recording__Directory"] = recordings.Path,
-        });
-        Service[] services = [new("ingest", ingest), new("rpc", rpc), new("web", web), new("history", history)];
+        await using var stack = await EmbeddedServices.StartAsync();
+        var (ingest, rpc, web) = (stack.Ingest, stack.Rpc, stack.Web);
+        var services = stack.All.Select(s => new Service(s.Name, s.Process)).ToArray();
 
         // Each rig some way into its race (cars spread out, as most of a session is), not all on the grid at once.
         var fields = Enumerable.Range(0, rigs).Select(rig => RecordingCost.Advanced(new SimulatedField(20, 0), TimeSpan.FromSeconds(20 * (rig % 30)))).ToArray();
@@ -149,18 +129,6 @@ internal static class Rigs
             $"| {string.Join(" · ", cpu.Select(c => c.ToString("0", CultureInfo.InvariantCulture)))} · {self:0} " +
             $"| {string.Join(" · ", services.Select(s => Steady(rss[s.Name]).ToString("0", CultureInfo.InvariantCulture)))} |"));
         await connection.DisposeAsync();
-        foreach (var service in services)
-        {
-            try
-            {
-                await service.Process.SignalAsync("TERM");
-            }
-            catch (TimeoutException)
-            {
-                Console.WriteLine($"warning: {service.Name} had not stopped 30 s after SIGTERM; killed");
-                await service.Process.SignalAsync("KILL");
-            }
-        }
     }
 
     private static async Task SettleAsync(ServiceProcess ingest, TimeSpan patience)
