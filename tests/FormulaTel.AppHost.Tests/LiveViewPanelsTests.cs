@@ -73,9 +73,23 @@ public sealed class LiveViewPanelsTests(EmbeddedStackFixture stack, ITestOutputH
         await Eventually.Until(async () => await tablet.GetByTestId("speed").CountAsync() == 1 && await tablet.GetByTestId("trace").Locator(".missing").CountAsync() == 0, "the tablet view filled");
         await tablet.ScreenshotAsync(new PageScreenshotOptions { Path = Screenshot("live-tablet.png"), FullPage = true });
 
-        // Clicking a timing row picks that car too.
-        await tablet.Locator($"[data-testid=timing-row][data-car='{session.PlayerCarIndex}']").ClickAsync();
-        await Eventually.Until(() => tablet.Url.EndsWith($"/live/{slug}/{session.PlayerCarIndex}", StringComparison.Ordinal), "a timing row click to pick the car");
+        // Clicking a timing row picks that car too. A click can land on the prerendered copy (before the page's
+        // circuit is up) or on a row being redrawn, and do nothing: click again until the URL follows.
+        var row = tablet.Locator($"[data-testid=timing-row][data-car='{session.PlayerCarIndex}']");
+        var picked = $"/live/{slug}/{session.PlayerCarIndex}";
+        await Eventually.Until(async () =>
+        {
+            await row.ClickAsync();
+            try
+            {
+                await Eventually.Until(() => tablet.Url.EndsWith(picked, StringComparison.Ordinal), "the URL after one click", TimeSpan.FromSeconds(5));
+                return true;
+            }
+            catch (TimeoutException)
+            {
+                return false;
+            }
+        }, "a timing row click to pick the car", TimeSpan.FromSeconds(60));
         output.WriteLine($"screenshots in {Path.GetDirectoryName(Screenshot("x"))}");
     }
 
