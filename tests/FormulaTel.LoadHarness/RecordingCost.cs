@@ -212,7 +212,7 @@ internal static class RecordingCost
     }
 
     /// <summary>The kernel's drop counter for the UDP socket bound to <paramref name="port"/> (/proc/net/udp and udp6).</summary>
-    internal static long KernelDrops(int port)
+    private static long KernelDrops(int port)
     {
         long drops = 0;
         foreach (var table in new[] { "/proc/net/udp", "/proc/net/udp6" })

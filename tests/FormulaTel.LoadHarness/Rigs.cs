@@ -17,8 +17,6 @@ using Microsoft.AspNetCore.SignalR.Client;
 /// </summary>
 internal static class Rigs
 {
-    private sealed record Service(string Name, ServiceProcess Process);
-
     public static async Task RunAsync(IReadOnlyList<int> rigCounts, int seconds)
     {
         Console.WriteLine($"the simulator's mix at 60 Hz per rig (20 cars, ≈ 245 datagrams/s), {seconds} s measured after warm-up until ingest's buffer settles; {RecordingCost.Build()} build, {Environment.ProcessorCount} cores");
@@ -34,7 +32,7 @@ internal static class Rigs
     {
         await using var stack = await EmbeddedServices.StartAsync();
         var (ingest, rpc, web) = (stack.Ingest, stack.Rpc, stack.Web);
-        var services = stack.All.Select(s => new Service(s.Name, s.Process)).ToArray();
+        var services = stack.All;
 
         // Each rig some way into its race (cars spread out, as most of a session is), not all on the grid at once.
         var fields = Enumerable.Range(0, rigs).Select(rig => RecordingCost.Advanced(new SimulatedField(20, 0), TimeSpan.FromSeconds(20 * (rig % 30)))).ToArray();

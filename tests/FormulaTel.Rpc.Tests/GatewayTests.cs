@@ -152,17 +152,8 @@ public class GatewayTests
         Assert.Throws<InvalidProtocolBufferException>(() => { Gateway.GatewayWire.ReadBatch(encoded[..^3]); });
     }
 
-    private static async Task<float[]> Speeds(AsyncServerStreamingCall<FrameBatch> watch, int count)
-    {
-        var speeds = new List<float>();
-        while (speeds.Count < count)
-        {
-            Assert.True(await Eventually.Within(watch.ResponseStream.MoveNext(), "watched frames"));
-            speeds.AddRange(watch.ResponseStream.Current.Frames.Select(f => f.CarTelemetry.SpeedKph));
-        }
-
-        return [.. speeds];
-    }
+    private static async Task<float[]> Speeds(AsyncServerStreamingCall<FrameBatch> watch, int count) =>
+        [.. (await Read(watch, count)).Select(f => f.CarTelemetry.SpeedKph)];
 
     [Fact]
     public async Task A_watcher_that_never_reads_does_not_slow_publishers()
