@@ -52,7 +52,7 @@ public static class Extensions
 
 #pragma warning disable EXTEXP0001
         builder.Services
-            .AddGrpcClient<TelemetryGateway.TelemetryGatewayClient>((sp, o) =>
+            .AddGrpcClient<GatewayPublishClient>((sp, o) =>
                 o.Address = new Uri(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<IngestOptions>>().Value.RpcAddress))
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
             {

@@ -72,9 +72,9 @@ public sealed class IngestMetrics
         _framesDecoded.Add(count);
     }
 
-    public void FrameDroppedBufferFull()
+    public void FramesDroppedBufferFull(int count)
     {
-        Interlocked.Increment(ref _framesBufferDroppedTotal);
+        Interlocked.Add(ref _framesBufferDroppedTotal, count);
     }
 
     public void FramesAcknowledged(int count)

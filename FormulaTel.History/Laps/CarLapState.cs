@@ -1,13 +1,13 @@
 namespace FormulaTel.History.Laps;
 
-/// <summary>What the builder knows of one car: the lap in progress, its raw trace, and the latest readings.</summary>
+/// <summary>What the builder knows of one car: the lap in progress, its trace so far, and the latest readings.</summary>
 internal sealed class CarLapState(uint carIndex)
 {
     public uint CarIndex { get; } = carIndex;
 
     // The lap in progress.
     public uint Lap { get; set; }
-    public List<TraceSample> Samples { get; } = [];
+    public TraceAccumulator Trace { get; } = new();
     public uint Sector1Ms { get; set; }
     public uint Sector2Ms { get; set; }
     public bool Invalid { get; set; }
@@ -16,7 +16,6 @@ internal sealed class CarLapState(uint carIndex)
     public float WearStart { get; set; }
     public float FuelStartKg { get; set; }
     public uint Position { get; set; }
-    public float LastDistanceM { get; set; } = float.NegativeInfinity;
     public bool Retired { get; set; }
 
     // Latest readings, joined with the lap payload into trace samples.
@@ -43,7 +42,7 @@ internal sealed class CarLapState(uint carIndex)
     public void StartLap(uint lap, bool inPit)
     {
         Lap = lap;
-        Samples.Clear();
+        Trace.Clear();
         Sector1Ms = 0;
         Sector2Ms = 0;
         Invalid = false;
@@ -51,6 +50,5 @@ internal sealed class CarLapState(uint carIndex)
         StartedInPit = inPit;
         WearStart = MaxWear;
         FuelStartKg = FuelKg;
-        LastDistanceM = float.NegativeInfinity;
     }
 }

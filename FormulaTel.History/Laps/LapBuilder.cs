@@ -115,6 +115,12 @@ public sealed class LapBuilder(IHistorySink sink, HistoryMetrics metrics, IOptio
         if (_sessions.Count >= _options.MaxSessions)
         {
             var oldest = _sessions.Values.MinBy(s => s.LastSeenTicks)!;
+            if (time.GetElapsedTime(oldest.LastSeenTicks) < _options.QuietBeforeEviction)
+            {
+                metrics.Drop("too_many_sessions");
+                return null;
+            }
+
             EndSession(oldest, oldest.LastSeen);
             _sessions.Remove(oldest.Key);
             metrics.SessionEvicted("capacity");
@@ -267,24 +273,23 @@ public sealed class LapBuilder(IHistorySink sink, HistoryMetrics metrics, IOptio
             return; // before the line on the way to the first lap
         }
 
-        if (distance < car.LastDistanceM - 100)
+        if (distance < car.Trace.LastDistanceM - 100)
         {
             // Back along the same lap (a flashback within it): drive it again from here.
-            car.Samples.RemoveAll(s => s.DistanceM >= distance);
+            car.Trace.RemoveFrom(distance);
         }
-        else if (distance <= car.LastDistanceM)
+        else if (distance <= car.Trace.LastDistanceM)
         {
             return; // standing still, or a repeated frame
         }
 
-        car.LastDistanceM = distance;
-        if (car.Samples.Count >= _options.MaxSamplesPerLap)
+        if (car.Trace.Count >= _options.MaxTracePointsPerLap)
         {
             metrics.Drop("trace_samples");
             return;
         }
 
-        car.Samples.Add(new TraceSample(distance, lap.CurrentLapTimeMs, car.SpeedKph, car.Throttle, car.Brake, car.Steer, car.Gear, car.X, car.Z));
+        car.Trace.Add(new TraceSample(distance, lap.CurrentLapTimeMs, car.SpeedKph, car.Throttle, car.Brake, car.Steer, car.Gear, car.X, car.Z));
     }
 
     private void ApplyGameRecords(LiveSession session, CarLapState car, SessionHistory history, DateTimeOffset at)
@@ -329,24 +334,24 @@ public sealed class LapBuilder(IHistorySink sink, HistoryMetrics metrics, IOptio
         {
             Emit(session, car, LapStatus.SessionEnded, 0, at, finished: false);
             car.Lap = 0;
-            car.Samples.Clear();
+            car.Trace.Clear();
         }
     }
 
     private void Emit(LiveSession session, CarLapState car, LapStatus status, uint lapTimeMs, DateTimeOffset at, bool finished)
     {
-        if (status != LapStatus.Complete && car.Samples.Count == 0)
+        if (status != LapStatus.Complete && car.Trace.IsEmpty)
         {
             return; // nothing of the lap was seen
         }
 
-        if (finished && lapTimeMs > 0 && session.TrackLengthM > 0 && (car.Samples.Count == 0 || car.Samples[^1].DistanceM < session.TrackLengthM))
+        if (finished && lapTimeMs > 0 && session.TrackLengthM > 0 && car.Trace.LastDistanceM < session.TrackLengthM)
         {
             // The line itself: the trace ends where the lap does, at the lap's time.
-            car.Samples.Add(new TraceSample(session.TrackLengthM, lapTimeMs, car.SpeedKph, car.Throttle, car.Brake, car.Steer, car.Gear, car.X, car.Z));
+            car.Trace.Add(new TraceSample(session.TrackLengthM, lapTimeMs, car.SpeedKph, car.Throttle, car.Brake, car.Steer, car.Gear, car.X, car.Z));
         }
 
-        var trace = LapTrace.Resample(car.Samples);
+        var trace = car.Trace.ToTrace();
         var s3 = lapTimeMs > car.Sector1Ms + car.Sector2Ms && car.Sector1Ms > 0 && car.Sector2Ms > 0 ? lapTimeMs - car.Sector1Ms - car.Sector2Ms : 0;
         sink.Lap(new LapWrite
         {

@@ -53,23 +53,27 @@ public sealed class LapTrace
                 j++;
             }
 
-            var a = raw[j];
-            var b = raw[Math.Min(j + 1, raw.Count - 1)];
-            var span = b.DistanceM - a.DistanceM;
-            var t = span <= 0 ? 0 : Math.Clamp((d - a.DistanceM) / span, 0, 1);
-            points[i] = new TraceSample(
-                d,
-                (uint)Math.Round(a.TimeMs + (b.TimeMs - (double)a.TimeMs) * t),
-                Lerp(a.SpeedKph, b.SpeedKph, t),
-                Lerp(a.Throttle, b.Throttle, t),
-                Lerp(a.Brake, b.Brake, t),
-                Lerp(a.Steer, b.Steer, t),
-                t < 0.5f ? a.Gear : b.Gear,
-                Lerp(a.X, b.X, t),
-                Lerp(a.Z, b.Z, t));
+            points[i] = Between(raw[j], raw[Math.Min(j + 1, raw.Count - 1)], d);
         }
 
         return new LapTrace(first, stepM, points);
+    }
+
+    /// <summary>The point at lap distance <paramref name="d"/>, interpolated linearly between samples <paramref name="a"/> and <paramref name="b"/>.</summary>
+    internal static TraceSample Between(TraceSample a, TraceSample b, float d)
+    {
+        var span = b.DistanceM - a.DistanceM;
+        var t = span <= 0 ? 0 : Math.Clamp((d - a.DistanceM) / span, 0, 1);
+        return new TraceSample(
+            d,
+            (uint)Math.Round(a.TimeMs + (b.TimeMs - (double)a.TimeMs) * t),
+            Lerp(a.SpeedKph, b.SpeedKph, t),
+            Lerp(a.Throttle, b.Throttle, t),
+            Lerp(a.Brake, b.Brake, t),
+            Lerp(a.Steer, b.Steer, t),
+            t < 0.5f ? a.Gear : b.Gear,
+            Lerp(a.X, b.X, t),
+            Lerp(a.Z, b.Z, t));
     }
 
     /// <summary>The share of a lap of <paramref name="trackLengthM"/> the points cover, 0..1.</summary>

@@ -20,7 +20,8 @@ public sealed partial class HistoryWriter(
     private readonly Channel<object> _queue = Channel.CreateBounded<object>(new BoundedChannelOptions(options.Value.WriteQueueCapacity)
     {
         SingleReader = true,
-        FullMode = BoundedChannelFullMode.DropWrite,
+        // Wait, not DropWrite: with DropWrite, TryWrite reports success for the item it drops, and the drop would go uncounted.
+        FullMode = BoundedChannelFullMode.Wait,
     });
 
     private long _pending;

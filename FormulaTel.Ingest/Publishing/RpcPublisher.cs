@@ -11,14 +11,14 @@ namespace FormulaTel.Ingest.Publishing;
 /// so an rpc restart loses nothing that fits in the buffer (rpc may see a batch twice).
 /// </summary>
 public sealed partial class RpcPublisher(
-    TelemetryGateway.TelemetryGatewayClient client,
+    GatewayPublishClient client,
     FrameBuffer buffer,
     IOptions<IngestOptions> options,
     IngestMetrics metrics,
     ILogger<RpcPublisher> logger) : BackgroundService
 {
     private readonly Lock _lock = new();
-    private readonly LinkedList<FrameBatch> _unacknowledged = new();
+    private readonly LinkedList<OutgoingBatch> _unacknowledged = new();
     private readonly SemaphoreSlim _window = new(options.Value.MaxUnacknowledgedBatches, options.Value.MaxUnacknowledgedBatches);
     private ulong _nextSequence = 1;
 
@@ -83,7 +83,7 @@ public sealed partial class RpcPublisher(
             await call.ResponseHeadersAsync.WaitAsync(streamCts.Token);
 
             // What rpc did not acknowledge before the last failure goes first, in order.
-            FrameBatch[] resend;
+            OutgoingBatch[] resend;
             lock (_lock)
             {
                 resend = [.. _unacknowledged];
@@ -100,11 +100,10 @@ public sealed partial class RpcPublisher(
                 LogResent(logger, resend.Length);
             }
 
-            var reader = buffer.Reader;
             var maxFrames = options.Value.MaxBatchFrames;
             while (true)
             {
-                var more = reader.WaitToReadAsync(streamCts.Token).AsTask();
+                var more = buffer.WaitToReadAsync(streamCts.Token).AsTask();
                 // The acknowledgement reader ending (rpc gone) must end this loop even when no frames come.
                 if (await Task.WhenAny(more, acks) == acks)
                 {
@@ -118,13 +117,14 @@ public sealed partial class RpcPublisher(
                 }
 
                 await _window.WaitAsync(streamCts.Token);
-                var batch = new FrameBatch();
-                while (batch.Frames.Count < maxFrames && reader.TryRead(out var frame))
+                // Whole datagrams: a batch goes past the limit by at most one datagram's frames.
+                var batch = new OutgoingBatch();
+                while (batch.FrameCount < maxFrames && buffer.TryRead(out var frames))
                 {
-                    batch.Frames.Add(frame);
+                    batch.Add(frames);
                 }
 
-                if (batch.Frames.Count == 0)
+                if (batch.FrameCount == 0)
                 {
                     _window.Release();
                     continue;
@@ -181,7 +181,8 @@ public sealed partial class RpcPublisher(
                 // Acknowledgements come in order; everything up to this sequence is safe at rpc.
                 while (_unacknowledged.First is { } first && first.Value.Sequence <= ack.Sequence)
                 {
-                    frames += first.Value.Frames.Count;
+                    frames += first.Value.FrameCount;
+                    first.Value.Release();
                     _unacknowledged.RemoveFirst();
                     released++;
                 }

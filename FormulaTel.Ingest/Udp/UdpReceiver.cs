@@ -154,9 +154,9 @@ public sealed partial class UdpReceiver(
         }
 
         metrics.FramesDecoded(frames.Count);
-        foreach (var frame in frames)
+        if (frames.Count > 0)
         {
-            buffer.Write(frame);
+            buffer.Write(EncodedFrames.Encode(frames));
         }
     }
 

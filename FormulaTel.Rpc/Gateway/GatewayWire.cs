@@ -56,8 +56,6 @@ public static class GatewayWire
         Marshallers.Create<WatchRequest>(static (request, context) => WriteMessage(request, context), static context => WatchRequest.Parser.ParseFrom(context.PayloadAsReadOnlySequence())),
         Marshallers.Create<WatchBatch>(WriteBatch, static _ => throw new NotSupportedException("rpc only writes watch batches")));
 
-    private const uint SequenceTag = (FrameBatch.SequenceFieldNumber << 3) | (uint)WireFormat.WireType.Varint;
-    private const uint FramesTag = (FrameBatch.FramesFieldNumber << 3) | (uint)WireFormat.WireType.LengthDelimited;
 
     /// <summary>Reads a FrameBatch, keeping each frame's bytes (slices of one array per batch).</summary>
     public static ReceivedBatch ReadBatch(DeserializationContext context)
@@ -73,15 +71,15 @@ public static class GatewayWire
         uint tag;
         while ((tag = input.ReadTag()) != 0)
         {
-            if (tag == SequenceTag)
+            if (tag == FrameBatchWire.SequenceTag)
             {
                 batch.Sequence = input.ReadUInt64();
             }
-            else if (tag == FramesTag)
+            else if (tag == FrameBatchWire.FramesTag)
             {
                 var start = (int)input.Position;
                 input.SkipLastField();
-                var (length, prefix) = ReadLength(bytes.AsSpan(start));
+                var (length, prefix) = FrameBatchWire.ReadLength(bytes.AsSpan(start));
                 var frameBytes = bytes.AsMemory(start + prefix, length);
                 batch.Frames.Add(new PublishedFrame(TelemetryFrame.Parser.ParseFrom(frameBytes.Span), frameBytes));
             }
@@ -98,26 +96,19 @@ public static class GatewayWire
     /// <summary>Writes a FrameBatch from the frames' bytes.</summary>
     public static void WriteBatch(WatchBatch batch, SerializationContext context)
     {
-        var size = batch.Sequence == 0 ? 0 : CodedOutputStream.ComputeRawVarint32Size(SequenceTag) + CodedOutputStream.ComputeUInt64Size(batch.Sequence);
+        var size = FrameBatchWire.SequenceSize(batch.Sequence);
         foreach (var frame in batch.Frames)
         {
-            size += CodedOutputStream.ComputeRawVarint32Size(FramesTag) + CodedOutputStream.ComputeLengthSize(frame.Bytes.Length) + frame.Bytes.Length;
+            size += FrameBatchWire.EntrySize(frame.Bytes.Length);
         }
 
         context.SetPayloadLength(size);
         var writer = context.GetBufferWriter();
         var span = writer.GetSpan(size)[..size];
-        var at = 0;
-        if (batch.Sequence != 0)
-        {
-            at += WriteVarint(span[at..], SequenceTag);
-            at += WriteVarint(span[at..], batch.Sequence);
-        }
-
+        var at = FrameBatchWire.WriteSequence(span, batch.Sequence);
         foreach (var frame in batch.Frames)
         {
-            at += WriteVarint(span[at..], FramesTag);
-            at += WriteVarint(span[at..], (ulong)frame.Bytes.Length);
+            at += FrameBatchWire.WriteEntryPrefix(span[at..], frame.Bytes.Length);
             frame.Bytes.Span.CopyTo(span[at..]);
             at += frame.Bytes.Length;
         }
@@ -131,33 +122,5 @@ public static class GatewayWire
         context.SetPayloadLength(message.CalculateSize());
         message.WriteTo(context.GetBufferWriter());
         context.Complete();
-    }
-
-    private static (int Length, int Prefix) ReadLength(ReadOnlySpan<byte> bytes)
-    {
-        ulong value = 0;
-        for (var i = 0; i < 5; i++)
-        {
-            value |= (ulong)(bytes[i] & 0x7F) << (7 * i);
-            if ((bytes[i] & 0x80) == 0)
-            {
-                return ((int)value, i + 1);
-            }
-        }
-
-        throw new InvalidDataException("A frame's length in a FrameBatch is malformed.");
-    }
-
-    private static int WriteVarint(Span<byte> span, ulong value)
-    {
-        var i = 0;
-        while (value >= 0x80)
-        {
-            span[i++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-
-        span[i++] = (byte)value;
-        return i;
     }
 }

@@ -16,7 +16,7 @@ public sealed partial class LiveCoalescer : BackgroundService
     private static readonly TimeSpan SessionsInterval = TimeSpan.FromSeconds(1);
 
     private readonly CarStateStore _store;
-    private readonly IHubContext<LiveHub> _hub;
+    private readonly IHubContext<LiveHub, ILiveClient> _hub;
     private readonly TimeProvider _time;
     private readonly ILogger<LiveCoalescer> _logger;
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -29,7 +29,7 @@ public sealed partial class LiveCoalescer : BackgroundService
     private int _sentSessionsVersion = -1;
     private long _lastSessionsSent;
 
-    public LiveCoalescer(CarStateStore store, IHubContext<LiveHub> hub, LiveSubscriptions subscriptions, TimeProvider time, ILogger<LiveCoalescer> logger)
+    public LiveCoalescer(CarStateStore store, IHubContext<LiveHub, ILiveClient> hub, LiveSubscriptions subscriptions, TimeProvider time, ILogger<LiveCoalescer> logger)
     {
         _store = store;
         _subscriptions = subscriptions;
@@ -127,7 +127,7 @@ public sealed partial class LiveCoalescer : BackgroundService
             if (version != _sentSessionsVersion)
             {
                 _sentSessionsVersion = version;
-                sends.Add(_hub.Clients.Group(LiveHub.AllSessionsGroup).SendAsync(LiveHub.SessionsMethod, sessions));
+                sends.Add(_hub.Clients.Group(LiveHub.AllSessionsGroup).Sessions(sessions));
                 SessionsUpdated?.Invoke(sessions);
             }
 
@@ -162,7 +162,7 @@ public sealed partial class LiveCoalescer : BackgroundService
             return;
         }
 
-        var task = _hub.Clients.Client(connection).SendAsync(LiveHub.CarStateMethod, state);
+        var task = _hub.Clients.Client(connection).CarState(state);
         if (!task.IsCompleted)
         {
             _sending[connection] = task;

@@ -4,14 +4,14 @@ namespace FormulaTel.Web.Live;
 
 /// <summary>
 /// The live SignalR hub at /hubs/live (docs/live-hub.md). Clients list sessions, subscribe to cars, and receive
-/// "CarState" (a <see cref="CarState"/>) for each subscribed car at most 60 times a second, and "Sessions"
-/// (the session list) whenever it changes.
+/// what <see cref="ILiveClient"/> names: "CarState" for each subscribed car at most 60 times a second, and
+/// "Sessions" (the session list) whenever it changes.
 /// </summary>
-public sealed class LiveHub(CarStateStore store, LiveSubscriptions subscriptions, IFrameFeed feed) : Hub
+public sealed class LiveHub(CarStateStore store, LiveSubscriptions subscriptions, IFrameFeed feed) : Hub<ILiveClient>
 {
     public const string Path = "/hubs/live";
-    public const string CarStateMethod = "CarState";
-    public const string SessionsMethod = "Sessions";
+    public const string CarStateMethod = nameof(ILiveClient.CarState);
+    public const string SessionsMethod = nameof(ILiveClient.Sessions);
     public const string AllSessionsGroup = "sessions";
 
     public override async Task OnConnectedAsync()

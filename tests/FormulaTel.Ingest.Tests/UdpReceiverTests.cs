@@ -62,7 +62,7 @@ public class UdpReceiverTests
 
         await Eventually.Until(() => ingest.Metrics.Snapshot().FramesDecoded == 2, "a frame from each family");
         var sources = new HashSet<string>();
-        while (ingest.Buffer.Reader.TryRead(out var frame))
+        foreach (var frame in ingest.DrainFrames())
         {
             sources.Add(frame.Envelope.SourceId);
         }
@@ -85,10 +85,14 @@ public class UdpReceiverTests
         await udp.SendAsync(buffer.AsMemory(0, writer.WriteCarTelemetry(buffer)), new IPEndPoint(IPAddress.Loopback, ingest.UdpPort));
         await udp.SendAsync(buffer.AsMemory(0, writer.WriteCarStatus(buffer)), new IPEndPoint(IPAddress.Loopback, ingest.UdpPort));
 
-        // 60 frames into a buffer of 50 with nothing draining it (rpc is absent): 10 dropped, 50 kept.
+        // 60 frames (three datagrams of 20) into a buffer of 50 with nothing draining it (rpc is absent): the oldest
+        // datagram's 20 make room, counted; the newest two datagrams' 40 are kept.
         await Eventually.Until(() => ingest.Metrics.Snapshot().FramesDecoded == 60, "60 frames decoded");
-        await Eventually.Until(() => ingest.Metrics.Snapshot().FramesDroppedBufferFull == 10, "10 counted drops");
-        Assert.Equal(50, ingest.Buffer.Count);
+        await Eventually.Until(() => ingest.Metrics.Snapshot().FramesDroppedBufferFull == 20, "20 counted drops");
+        Assert.Equal(40, ingest.Buffer.Count);
+        var kept = ingest.DrainFrames();
+        Assert.Equal(40, kept.Count);
+        Assert.DoesNotContain(kept, f => f.PayloadCase == Protos.V1.TelemetryFrame.PayloadOneofCase.Participant);
     }
 
     [Fact]
@@ -148,7 +152,7 @@ public class UdpReceiverTests
 
             await Eventually.Until(() => ingest.Metrics.Snapshot().FramesDecoded == senders.Count, "a frame from each sender");
             var sources = new HashSet<string>();
-            while (ingest.Buffer.Reader.TryRead(out var frame))
+            foreach (var frame in ingest.DrainFrames())
             {
                 sources.Add(frame.Envelope.SourceId);
             }

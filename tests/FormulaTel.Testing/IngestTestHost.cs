@@ -1,3 +1,4 @@
+using FormulaTel.Protos.V1;
 using FormulaTel.Ingest;
 using FormulaTel.Ingest.Publishing;
 using FormulaTel.Ingest.Udp;
@@ -28,6 +29,19 @@ public sealed class IngestTestHost : IAsyncDisposable
     public IngestMetrics Metrics => Services.GetRequiredService<IngestMetrics>();
     public RpcPublisher Publisher => Services.GetRequiredService<RpcPublisher>();
     public FrameBuffer Buffer => Services.GetRequiredService<FrameBuffer>();
+
+    /// <summary>Takes every frame waiting in the buffer, decoded.</summary>
+    public List<TelemetryFrame> DrainFrames()
+    {
+        var frames = new List<TelemetryFrame>();
+        while (Buffer.TryRead(out var encoded))
+        {
+            frames.AddRange(encoded.Decode());
+            encoded.Release();
+        }
+
+        return frames;
+    }
     public int UdpPort { get; private set; }
 
     /// <summary>An rpc address nothing listens on: frames stay in ingest's buffer, where a test reads them.</summary>

@@ -2,15 +2,16 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Confluent.Kafka;
+using FormulaTel.Ingest.Publishing;
 using FormulaTel.Protos.V1;
 using FormulaTel.ServiceDefaults.Kafka;
 using FormulaTel.Testing;
 using FormulaTel.Web.Live;
 using Google.Protobuf;
-using ProtoTimestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ProtoTimestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 
 namespace FormulaTel.Web.Tests;
 
@@ -104,7 +105,7 @@ public sealed class KafkaFeedTests
                     var frame = Frames.Telemetry("rig", 42, 0, written + 1);
                     frame.Envelope.ReceivedAt = ProtoTimestamp.FromDateTime(DateTime.UtcNow);
                     sent.Add(frame);
-                    ingest.Buffer.Write(frame);
+                    ingest.Buffer.Write(EncodedFrames.Encode([frame]));
                 }
 
                 while (states.TryRead(out var state))

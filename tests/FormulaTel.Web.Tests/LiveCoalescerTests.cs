@@ -15,7 +15,7 @@ public class LiveCoalescerTests
     {
         var services = new ServiceCollection().AddLogging().AddSignalR().Services.BuildServiceProvider();
         var store = new CarStateStore(_time);
-        var coalescer = new LiveCoalescer(store, services.GetRequiredService<IHubContext<LiveHub>>(), new LiveSubscriptions(), _time, NullLogger<LiveCoalescer>.Instance);
+        var coalescer = new LiveCoalescer(store, services.GetRequiredService<IHubContext<LiveHub, ILiveClient>>(), new LiveSubscriptions(), _time, NullLogger<LiveCoalescer>.Instance);
         var sent = new List<CarState>();
         coalescer.CarUpdated += sent.Add;
         return (store, coalescer, sent);
@@ -102,13 +102,13 @@ public class LiveCoalescerTests
         Assert.Equal([100f, 109f], hub.Sent("slow").Select(s => s.SpeedKph));
     }
 
-    /// <summary>An IHubContext whose connections take sends at once, or stall until released.</summary>
-    private sealed class RecordingHubContext : IHubContext<LiveHub>, IHubClients
+    /// <summary>A typed hub context whose connections take sends at once, or stall until released.</summary>
+    private sealed class RecordingHubContext : IHubContext<LiveHub, ILiveClient>, IHubClients<ILiveClient>
     {
         private readonly Dictionary<string, List<CarState>> _sent = [];
         private readonly Dictionary<string, TaskCompletionSource> _stalled = [];
 
-        public IHubClients Clients => this;
+        public IHubClients<ILiveClient> Clients => this;
 
         public IGroupManager Groups => throw new NotSupportedException();
 
@@ -122,36 +122,33 @@ public class LiveCoalescerTests
             stalled!.SetResult();
         }
 
-        public IClientProxy Client(string connectionId) => new Proxy(this, connectionId);
+        public ILiveClient Client(string connectionId) => new Proxy(this, connectionId);
 
-        public IClientProxy All => throw new NotSupportedException();
+        public ILiveClient All => throw new NotSupportedException();
 
-        public IClientProxy AllExcept(IReadOnlyList<string> excludedConnectionIds) => throw new NotSupportedException();
+        public ILiveClient AllExcept(IReadOnlyList<string> excludedConnectionIds) => throw new NotSupportedException();
 
-        IClientProxy IHubClients<IClientProxy>.Clients(IReadOnlyList<string> connectionIds) => throw new NotSupportedException();
+        ILiveClient IHubClients<ILiveClient>.Clients(IReadOnlyList<string> connectionIds) => throw new NotSupportedException();
 
-        public IClientProxy Group(string groupName) => new Proxy(this, null);
+        public ILiveClient Group(string groupName) => new Proxy(this, null);
 
-        public IClientProxy GroupExcept(string groupName, IReadOnlyList<string> excludedConnectionIds) => throw new NotSupportedException();
+        public ILiveClient GroupExcept(string groupName, IReadOnlyList<string> excludedConnectionIds) => throw new NotSupportedException();
 
-        IClientProxy IHubClients<IClientProxy>.Groups(IReadOnlyList<string> groupNames) => throw new NotSupportedException();
+        ILiveClient IHubClients<ILiveClient>.Groups(IReadOnlyList<string> groupNames) => throw new NotSupportedException();
 
-        public IClientProxy User(string userId) => throw new NotSupportedException();
+        public ILiveClient User(string userId) => throw new NotSupportedException();
 
-        public IClientProxy Users(IReadOnlyList<string> userIds) => throw new NotSupportedException();
+        public ILiveClient Users(IReadOnlyList<string> userIds) => throw new NotSupportedException();
 
-        private sealed class Proxy(RecordingHubContext context, string? connection) : IClientProxy
+        private sealed class Proxy(RecordingHubContext context, string? connection) : ILiveClient
         {
-            public Task SendCoreAsync(string method, object?[] args, CancellationToken cancellationToken = default)
+            public Task CarState(CarState state)
             {
-                if (connection is null || args is not [CarState state])
-                {
-                    return Task.CompletedTask; // session lists to the group
-                }
-
-                (context._sent.TryGetValue(connection, out var list) ? list : context._sent[connection] = []).Add(state);
-                return context._stalled.TryGetValue(connection, out var stalled) ? stalled.Task : Task.CompletedTask;
+                (context._sent.TryGetValue(connection!, out var list) ? list : context._sent[connection!] = []).Add(state);
+                return context._stalled.TryGetValue(connection!, out var stalled) ? stalled.Task : Task.CompletedTask;
             }
+
+            public Task Sessions(IReadOnlyList<SessionSummary> sessions) => Task.CompletedTask; // session lists to the group
         }
     }
 }

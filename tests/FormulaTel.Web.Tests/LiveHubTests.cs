@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Threading.Channels;
 using FormulaTel.Protos.V1;
 using FormulaTel.Testing;
@@ -133,6 +134,24 @@ public class LiveHubTests
         await Eventually.Until(() => feed.CarStreams == 0, "car 1's stream closed");
         Assert.Empty(web.Services.GetRequiredService<WatchedCars>().Cars());
         Assert.Equal(0, web.Services.GetRequiredService<LiveSubscriptions>().Cars);
+    }
+
+    [Fact]
+    public void The_hubs_typed_client_contract_is_the_documented_messages()
+    {
+        // The hub is Hub<ILiveClient>: its methods are the messages on the wire, their parameters the payloads.
+        var messages = typeof(ILiveClient).GetMethods().Select(m => (m.Name, m.GetParameters().Single().ParameterType)).OrderBy(m => m.Name).ToArray();
+        Assert.Equal([(LiveHub.CarStateMethod, typeof(CarState)), (LiveHub.SessionsMethod, typeof(IReadOnlyList<SessionSummary>))], messages);
+        Assert.True(typeof(Hub<ILiveClient>).IsAssignableFrom(typeof(LiveHub)));
+
+        var doc = File.ReadAllText(Path.Combine(Fixtures.RepositoryRoot, "docs", "live-hub.md"));
+        Assert.Contains("| `CarState` | `CarState` |", doc, StringComparison.Ordinal);
+        Assert.Contains("| `Sessions` | `SessionSummary[]` |", doc, StringComparison.Ordinal);
+        // Every payload field is documented, camelCase as the JSON protocol sends it.
+        foreach (var property in typeof(CarState).GetProperties().Concat(typeof(SessionSummary).GetProperties()))
+        {
+            Assert.Contains($"`{JsonNamingPolicy.CamelCase.ConvertName(property.Name)}`", doc, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

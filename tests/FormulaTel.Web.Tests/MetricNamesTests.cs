@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
+using FormulaTel.Ingest.Publishing;
 using FormulaTel.Testing;
 using FormulaTel.Web.Live;
+using Kind = FormulaTel.Testing.PrometheusOtlpNames.Kind;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Hosting;
-using Kind = FormulaTel.Testing.PrometheusOtlpNames.Kind;
 
 namespace FormulaTel.Web.Tests;
 
@@ -70,7 +71,7 @@ public sealed partial class MetricNamesTests
         await Eventually.Until(() => ingest.Metrics.Snapshot().FramesDecoded > 0, "a datagram decoded");
         foreach (var frame in SpecFrames.EveryPayload("rig", 9, 0))
         {
-            ingest.Buffer.Write(frame);
+            ingest.Buffer.Write(EncodedFrames.Encode([frame]));
         }
 
         await Eventually.Until(() => ingest.Metrics.Snapshot().FramesAcknowledged >= 16, "frames through rpc");

@@ -4,8 +4,10 @@ using Google.Protobuf.WellKnownTypes;
 namespace FormulaTel.History.Tests.Laps;
 
 /// <summary>Spec frames for one session, as ingest would label them.</summary>
-internal sealed class Frames(string source = "192.168.1.20:50000", ulong session = 42)
+internal sealed class Frames(string source = Frames.Source, ulong session = 42)
 {
+    public const string Source = "192.168.1.20:50000";
+
     public DateTimeOffset Now { get; set; } = new(2026, 12, 1, 20, 0, 0, TimeSpan.Zero);
 
     public TelemetryFrame Envelope(uint car, Action<TelemetryFrame> payload)

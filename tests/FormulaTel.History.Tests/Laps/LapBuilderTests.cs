@@ -156,15 +156,34 @@ public sealed class LapBuilderTests : IDisposable
         Assert.Equal(0, _builder.LiveSessions);
         Assert.Contains(_sink.Laps, l => l.Status == LapStatus.SessionEnded);
 
-        // Three sessions with a cap of two: the least recently seen is let go of.
+        // Three sessions with a cap of two: the least recently seen gives way once it has been quiet long enough.
         foreach (var uid in new ulong[] { 1, 2, 3 })
         {
             var other = new Frames(session: uid);
             Apply([other.Session()]);
-            _time.Advance(TimeSpan.FromSeconds(1));
+            _time.Advance(TimeSpan.FromSeconds(11));
         }
 
         Assert.Equal(2, _builder.LiveSessions);
+        Assert.False(_builder.Holds(new SessionKey(Frames.Source, 1)));
+        Assert.True(_builder.Holds(new SessionKey(Frames.Source, 3)));
+    }
+
+    [Fact]
+    public void Past_the_cap_a_new_session_is_refused_and_counted_while_every_held_one_is_still_sending()
+    {
+        var (first, second, third) = (new Frames(session: 1), new Frames(session: 2), new Frames(session: 3));
+        Apply([first.Session(), second.Session()]);
+        Apply(first.Drive(0, 1, 0, 1000));
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        // Both held sessions sent a second ago: the third is refused rather than cutting a lap of one still racing.
+        Apply([third.Session(), .. third.Drive(0, 1, 0, 500)]);
+        Assert.True(_builder.Holds(new SessionKey(Frames.Source, 1)));
+        Assert.True(_builder.Holds(new SessionKey(Frames.Source, 2)));
+        Assert.False(_builder.Holds(new SessionKey(Frames.Source, 3)));
+        Assert.DoesNotContain(_sink.Laps, l => l.Status == LapStatus.SessionEnded);
+        Assert.True(_metrics.Dropped > 0);
     }
 
     [Fact]

@@ -147,16 +147,7 @@ public class ReplayTests
         return Directory.GetFiles(folder).Single();
     }
 
-    internal static List<TelemetryFrame> Drain(IngestTestHost ingest)
-    {
-        var frames = new List<TelemetryFrame>();
-        while (ingest.Buffer.Reader.TryRead(out var frame))
-        {
-            frames.Add(frame);
-        }
-
-        return frames;
-    }
+    internal static List<TelemetryFrame> Drain(IngestTestHost ingest) => ingest.DrainFrames();
 
     private static TelemetryFrame WithoutArrival(TelemetryFrame frame)
     {
