@@ -3,16 +3,19 @@ using FormulaTel.History.Storage;
 using FormulaTel.Protos.V1;
 using FormulaTel.ServiceDefaults;
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 
 namespace FormulaTel.History.Feed;
 
 /// <summary>
-/// Reads every session's frames from rpc's watch stream (the embedded stack's feed) into the lap builder,
+/// Reads every session's frames from rpc's watch stream (the embedded stack's feed; periodic payloads at most
+/// History:FramesPerSecond a second per car) into the lap builder,
 /// reconnecting by itself; ends idle sessions as it goes and every lap in progress when it stops.
 /// Starts once the database is ready: nothing is taken in that could not be stored.
 /// </summary>
 public sealed partial class WatchConsumer(
     TelemetryGateway.TelemetryGatewayClient client,
+    IOptions<HistoryOptions> options,
     LapBuilder builder,
     StoreReadiness readiness,
     HistoryMetrics metrics,
@@ -50,7 +53,13 @@ public sealed partial class WatchConsumer(
         var sweeping = SweepAsync(sweep, stoppingToken);
         await StreamingClients.RunUntilStoppedAsync(async (connected, token) =>
         {
-            using var call = client.Watch(new WatchRequest(), cancellationToken: token);
+            var request = new WatchRequest();
+            if (options.Value.FramesPerSecond > 0)
+            {
+                request.MaxFramesPerSecond = options.Value.FramesPerSecond;
+            }
+
+            using var call = client.Watch(request, cancellationToken: token);
             await call.ResponseHeadersAsync;
             Connected = true;
             connected();

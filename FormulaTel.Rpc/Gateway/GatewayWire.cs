@@ -81,7 +81,7 @@ public static class GatewayWire
                 input.SkipLastField();
                 var (length, prefix) = FrameBatchWire.ReadLength(bytes.AsSpan(start));
                 var frameBytes = bytes.AsMemory(start + prefix, length);
-                batch.Frames.Add(new PublishedFrame(TelemetryFrame.Parser.ParseFrom(frameBytes.Span), frameBytes));
+                batch.Frames.Add(PublishedFrame.Read(frameBytes));
             }
             else
             {

@@ -74,13 +74,12 @@ public sealed partial class TelemetryGatewayService(
             uint rejected = 0;
             foreach (var published in batch.Frames)
             {
-                var frame = published.Frame;
-                var reason = Validate(frame);
+                var reason = published.WellFormed ? Validate(published.Header) : "malformed";
                 if (reason is null)
                 {
                     accepted.Add(published);
-                    metrics.FrameReceived(frame);
-                    telemetryMetrics.Record(frame);
+                    metrics.FrameReceived(published.Header);
+                    telemetryMetrics.Record(published);
                 }
                 else
                 {
@@ -121,19 +120,21 @@ public sealed partial class TelemetryGatewayService(
     }
 
     /// <summary>Null when the frame can be published, else the rejection reason (a metric attribute).</summary>
-    public static string? Validate(TelemetryFrame frame)
+    public static string? Validate(TelemetryFrame frame) => Validate(FrameHeader.From(frame));
+
+    public static string? Validate(FrameHeader header)
     {
-        if (frame.Envelope is null)
+        if (!header.HasEnvelope)
         {
             return "missing_envelope";
         }
 
-        if (frame.PayloadCase == TelemetryFrame.PayloadOneofCase.None)
+        if (header.Payload == TelemetryFrame.PayloadOneofCase.None)
         {
             return "missing_payload";
         }
 
-        return frame.Envelope.SourceId.Length == 0 ? "missing_source" : null;
+        return header.SourceId.Length == 0 ? "missing_source" : null;
     }
 
     public override async Task Watch(WatchRequest request, IServerStreamWriter<WatchBatch> responseStream, ServerCallContext context)

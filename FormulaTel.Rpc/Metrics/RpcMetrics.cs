@@ -1,3 +1,4 @@
+using FormulaTel.Rpc.Gateway;
 using System.Diagnostics.Metrics;
 using FormulaTel.Protos.V1;
 
@@ -47,12 +48,14 @@ public sealed class RpcMetrics
     public long FramesRejectedTotal => Interlocked.Read(ref _framesRejectedTotal);
     public long WatchFramesDroppedTotal => Interlocked.Read(ref _watchFramesDroppedTotal);
 
-    public void FrameReceived(TelemetryFrame frame)
+    public void FrameReceived(TelemetryFrame frame) => FrameReceived(FrameHeader.From(frame));
+
+    public void FrameReceived(FrameHeader header)
     {
         Interlocked.Increment(ref _framesReceivedTotal);
         _framesReceived.Add(1,
-            new KeyValuePair<string, object?>("game", frame.Envelope.Game.ToString()),
-            new KeyValuePair<string, object?>("payload", frame.PayloadCase.ToString()));
+            new KeyValuePair<string, object?>("game", header.Game.ToString()),
+            new KeyValuePair<string, object?>("payload", header.Payload.ToString()));
     }
 
     public void FrameRejected(string reason)

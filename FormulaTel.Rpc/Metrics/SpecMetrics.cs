@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using FormulaTel.Protos.V1;
+using FormulaTel.Rpc.Gateway;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 using Microsoft.Extensions.Options;
@@ -41,7 +42,8 @@ public enum SpecMetricsCars
 /// field of an enabled payload (nested messages by path; repeated fields, strings and enums left out) is an
 /// observable instrument named formulatel.{payload}.{field path}, with the spec's unit, a counter where the spec
 /// marks the field cumulative and a gauge otherwise. A Wheels field is one instrument with a "wheel" attribute.
-/// Recording a frame only keeps a reference to it; fields are read when metrics are collected.
+/// Recording a frame copies its bytes into the car's buffer for that payload; it is parsed, and its fields read,
+/// only when metrics are collected.
 /// Attributes: game, source, session, car, driver, team (from participant frames), track (from session frames).
 /// </summary>
 public sealed class SpecMetrics
@@ -99,39 +101,43 @@ public sealed class SpecMetrics
     /// <summary>Every instrument created, for documentation and tests.</summary>
     public List<SpecInstrument> Instruments { get; } = [];
 
-    public void Record(TelemetryFrame frame)
+    public void Record(TelemetryFrame frame) => Record(PublishedFrame.From(frame));
+
+    public void Record(PublishedFrame published)
     {
-        var envelope = frame.Envelope;
-        if (envelope is null)
+        var header = published.Header;
+        if (!header.HasEnvelope)
         {
             return;
         }
 
-        switch (frame.PayloadCase)
+        switch (header.Payload)
         {
-            // Only for sessions with a car measured (the frame's own): the tracks are bounded by the cars.
-            case TelemetryFrame.PayloadOneofCase.Session when !string.IsNullOrEmpty(frame.Session.Track) && Car(envelope, create: true) is not null:
-                _tracks[(envelope.SourceId, envelope.SessionUid)] = frame.Session.Track;
+            // Only for sessions with a car measured (the frame's own): the tracks are bounded by the cars. These two
+            // are rare (twice a second, every five seconds), so parsing them costs nothing to speak of.
+            case TelemetryFrame.PayloadOneofCase.Session when published.Frame.Session.Track is { Length: > 0 } track
+                && Car(header, create: true) is not null:
+                _tracks[(header.SourceId, header.SessionUid)] = track;
                 break;
-            case TelemetryFrame.PayloadOneofCase.Participant when Car(envelope, create: true) is { } car:
-                car.Driver = frame.Participant.Name;
-                car.Team = frame.Participant.Team;
+            case TelemetryFrame.PayloadOneofCase.Participant when Car(header, create: true) is { } car:
+                car.Driver = published.Frame.Participant.Name;
+                car.Team = published.Frame.Participant.Team;
                 break;
         }
 
-        var number = (int)frame.PayloadCase;
-        if (number < _enabled.Length && _enabled[number] && (_options.Cars == SpecMetricsCars.All || envelope.IsPlayerCar)
-            && Car(envelope, create: true) is { } entry)
+        var number = (int)header.Payload;
+        if (number < _enabled.Length && _enabled[number] && (_options.Cars == SpecMetricsCars.All || header.IsPlayerCar)
+            && Car(header, create: true) is { } entry)
         {
-            entry.Latest[number] = frame;
+            entry.Latest[number].Keep(published.Bytes.Span);
             entry.UpdatedAt = _time.GetTimestamp();
         }
     }
 
     /// <summary>The car's entry; a new one only while the series budget allows (else null, counted).</summary>
-    private CarEntry? Car(Envelope envelope, bool create)
+    private CarEntry? Car(FrameHeader header, bool create)
     {
-        var key = (envelope.SourceId, envelope.SessionUid, envelope.CarIndex);
+        var key = (header.SourceId, header.SessionUid, header.CarIndex);
         if (_cars.TryGetValue(key, out var entry) || !create)
         {
             return entry;
@@ -143,7 +149,7 @@ public sealed class SpecMetrics
             return null;
         }
 
-        var created = _cars.GetOrAdd(key, _ => new CarEntry(envelope));
+        var created = _cars.GetOrAdd(key, _ => new CarEntry(header.Game));
         created.UpdatedAt = _time.GetTimestamp();
         return created;
     }
@@ -220,7 +226,7 @@ public sealed class SpecMetrics
                 continue;
             }
 
-            if (car.Latest[payload.FieldNumber] is not { } frame)
+            if (car.Latest[payload.FieldNumber].Frame() is not { } frame)
             {
                 continue;
             }
@@ -323,14 +329,49 @@ public sealed class SpecMetrics
 
     public sealed record Leaf(IReadOnlyList<FieldDescriptor> Path, string Unit, bool Cumulative, bool IsWheels);
 
-    private sealed class CarEntry(Envelope envelope)
+    private sealed class CarEntry(Game game)
     {
-        public readonly TelemetryFrame?[] Latest = new TelemetryFrame?[64];
-        public readonly string Game = envelope.Game.ToString();
+        public readonly LatestFrame[] Latest = [.. Enumerable.Range(0, 64).Select(_ => new LatestFrame())];
+        public readonly string Game = game.ToString();
         public string? Driver;
         public string? Team;
         public long UpdatedAt;
         public (KeyValuePair<string, object?>[]? Car, KeyValuePair<string, object?>[][] Wheels, string? Driver, string? Team, string Track) Tags = (null, [], null, null, "");
+    }
+}
+
+/// <summary>
+/// A car's latest frame of one payload as bytes, in a buffer used again for each frame (no allocation per frame),
+/// parsed once when metrics are collected.
+/// </summary>
+internal sealed class LatestFrame
+{
+    private readonly Lock _lock = new();
+    private byte[] _bytes = [];
+    private int _length;
+    private TelemetryFrame? _parsed;
+
+    public void Keep(ReadOnlySpan<byte> frame)
+    {
+        lock (_lock)
+        {
+            if (_bytes.Length < frame.Length)
+            {
+                _bytes = new byte[Math.Max(frame.Length, _bytes.Length * 2)];
+            }
+
+            frame.CopyTo(_bytes);
+            _length = frame.Length;
+            _parsed = null;
+        }
+    }
+
+    public TelemetryFrame? Frame()
+    {
+        lock (_lock)
+        {
+            return _length == 0 ? null : _parsed ??= TelemetryFrame.Parser.ParseFrom(_bytes.AsSpan(0, _length));
+        }
     }
 }
 

@@ -39,7 +39,7 @@ public sealed partial class KafkaPublisher : ITelemetryPublisher, IDisposable
         });
     }
 
-    public static string Key(Envelope envelope) => $"{envelope.SourceId}/{envelope.SessionUid}/{envelope.CarIndex}";
+    public static string Key(FrameHeader header) => $"{header.SourceId}/{header.SessionUid}/{header.CarIndex}";
 
     public async ValueTask PublishAsync(IReadOnlyList<PublishedFrame> frames, CancellationToken cancellationToken)
     {
@@ -65,7 +65,7 @@ public sealed partial class KafkaPublisher : ITelemetryPublisher, IDisposable
 
             var message = new Message<string, byte[]>
             {
-                Key = Key(frame.Frame.Envelope),
+                Key = Key(frame.Header),
                 // The frame as the publisher encoded it.
                 Value = frame.Bytes.ToArray(),
                 Headers = headers,

@@ -24,7 +24,7 @@ public sealed class LocalFanOut(RpcMetrics metrics) : ITelemetryPublisher
         {
             foreach (var frame in frames)
             {
-                if (subscription.Matches(frame.Frame.Envelope) && subscription.Thinning?.Pass(frame.Frame) != false)
+                if (subscription.Matches(frame.Header) && subscription.Thinning?.Pass(frame.Header) != false)
                 {
                     subscription.Writer.TryWrite(frame);
                 }
@@ -78,10 +78,10 @@ public sealed class WatchSubscription : IDisposable
 
     public ChannelReader<PublishedFrame> Reader => _queue.Reader;
 
-    public bool Matches(Envelope envelope) =>
-        (_filter.SourceId.Length == 0 || _filter.SourceId == envelope.SourceId)
-        && (!_filter.HasSessionUid || _filter.SessionUid == envelope.SessionUid)
-        && (!_filter.HasCarIndex || _filter.CarIndex == envelope.CarIndex);
+    public bool Matches(FrameHeader header) =>
+        (_filter.SourceId.Length == 0 || _filter.SourceId == header.SourceId)
+        && (!_filter.HasSessionUid || _filter.SessionUid == header.SessionUid)
+        && (!_filter.HasCarIndex || _filter.CarIndex == header.CarIndex);
 
     public void Dispose()
     {

@@ -1,4 +1,5 @@
 using FormulaTel.Protos.V1;
+using FormulaTel.Rpc.Gateway;
 
 namespace FormulaTel.Rpc.Publishing;
 
@@ -18,18 +19,17 @@ internal sealed class WatchThinning(uint framesPerSecond, RpcMetrics metrics)
     private readonly Lock _lock = new();
     private readonly Dictionary<(string Source, ulong Session, uint Car, TelemetryFrame.PayloadOneofCase Payload), double> _lastPassed = [];
 
-    public bool Pass(TelemetryFrame frame)
+    public bool Pass(FrameHeader frame)
     {
-        if (!PeriodicPayloads.Contains(frame.PayloadCase))
+        if (!PeriodicPayloads.Contains(frame.Payload))
         {
             return true;
         }
 
-        var envelope = frame.Envelope;
-        var key = (envelope.SourceId, envelope.SessionUid, envelope.CarIndex, frame.PayloadCase);
+        var key = (frame.SourceId, frame.SessionUid, frame.CarIndex, frame.Payload);
         lock (_lock)
         {
-            if (_lastPassed.TryGetValue(key, out var last) && envelope.SessionTimeS >= last && envelope.SessionTimeS - last < _interval)
+            if (_lastPassed.TryGetValue(key, out var last) && frame.SessionTimeS >= last && frame.SessionTimeS - last < _interval)
             {
                 return false;
             }
@@ -40,7 +40,7 @@ internal sealed class WatchThinning(uint framesPerSecond, RpcMetrics metrics)
                 metrics.WatchThinningCleared();
             }
 
-            _lastPassed[key] = envelope.SessionTimeS;
+            _lastPassed[key] = frame.SessionTimeS;
             return true;
         }
     }
