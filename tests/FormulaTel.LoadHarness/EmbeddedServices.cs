@@ -3,7 +3,7 @@ using FormulaTel.Testing;
 
 /// <summary>
 /// The embedded stack's services as processes of this build (rpc, history on SQLite, web, ingest recording as by
-/// default), wired to each other on free ports; stopped with SIGTERM, killed if that takes longer than 30 s.
+/// default), wired to each other on free ports (and to Kafka when one is given); stopped with SIGTERM, killed if that takes longer than 30 s.
 /// </summary>
 internal sealed class EmbeddedServices : IAsyncDisposable
 {
@@ -23,12 +23,19 @@ internal sealed class EmbeddedServices : IAsyncDisposable
 
     public (string Name, ServiceProcess Process)[] All => [("ingest", Ingest), ("rpc", Rpc), ("web", Web), ("history", History)];
 
-    public static async Task<EmbeddedServices> StartAsync()
+    /// <param name="kafka">When given, rpc publishes to it and web and history read it, as in the full stack.</param>
+    public static async Task<EmbeddedServices> StartAsync(TestKafka? kafka = null)
     {
         var recordings = new TempDirectory();
         var historyData = new TempDirectory();
         var grpcPort = FreePort.Tcp();
         var quiet = new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning" };
+        if (kafka is not null)
+        {
+            quiet["ConnectionStrings__kafka"] = kafka.BootstrapServers;
+            quiet["Kafka__Topic"] = kafka.Topic;
+        }
+
         var rpc = await ServiceProcess.StartAsync("FormulaTel.Rpc.dll", new Dictionary<string, string>(quiet) { ["GRPC_PORT"] = grpcPort.ToString(CultureInfo.InvariantCulture) });
         var rpcAddress = $"http://127.0.0.1:{grpcPort}";
         var history = await ServiceProcess.StartAsync("FormulaTel.History.dll", new Dictionary<string, string>(quiet)

@@ -8,7 +8,7 @@ using FormulaTel.Web.Live;
 using Microsoft.AspNetCore.SignalR.Client;
 
 // FormulaTel load harness.   dotnet run -c Release --project tests/FormulaTel.LoadHarness -- [SECONDS]   |   -- kafka [FRAMES]   |   -- clients [N] [SECONDS]
-//   |   -- rigs [N or N,N,… (10,25,50,100,250)] [SECONDS]   |   -- sessions [N=10000] [MINUTES=10]   |   -- recording-rigs [N] [SECONDS] [MODES, e.g. off,Zstd,Zstd3]   |   -- recording-size [MINUTES]   |   -- replay-rate [DATAGRAMS]
+//   |   -- rigs [N or N,N,… (10,25,50,100,250)] [SECONDS] [kafka]   |   -- sessions [N=10000] [MINUTES=10]   |   -- recording-rigs [N] [SECONDS] [MODES, e.g. off,Zstd,Zstd3]   |   -- recording-size [MINUTES]   |   -- replay-rate [DATAGRAMS]
 //   |   -- history-pages [SESSIONS]   (docs/benchmarks.md)
 // Default mode: starts the AppHost (embedded stack, already built) the way a newcomer does, then
 //  1. times `dotnet run` to the first moving gauge (two different speeds of the default car on the live hub),
@@ -24,7 +24,7 @@ if (args is ["kafka", ..])
 if (args is ["rigs", ..])
 {
     var counts = args.Length > 1 ? args[1].Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray() : [10, 25, 50, 100, 250];
-    await Rigs.RunAsync(counts, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20);
+    await Rigs.RunAsync(counts, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20, kafka: args.Contains("kafka"));
     return;
 }
 

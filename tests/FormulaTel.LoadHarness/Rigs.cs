@@ -17,20 +17,22 @@ using Microsoft.AspNetCore.SignalR.Client;
 /// </summary>
 internal static class Rigs
 {
-    public static async Task RunAsync(IReadOnlyList<int> rigCounts, int seconds)
+    public static async Task RunAsync(IReadOnlyList<int> rigCounts, int seconds, bool kafka = false)
     {
-        Console.WriteLine($"the simulator's mix at 60 Hz per rig (20 cars, ≈ 245 datagrams/s), {seconds} s measured after warm-up until ingest's buffer settles; {RecordingCost.Build()} build, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"the simulator's mix at 60 Hz per rig (20 cars, ≈ 245 datagrams/s), {seconds} s measured after warm-up until ingest's buffer settles; {RecordingCost.Build()} build, {Environment.ProcessorCount} cores"
+            + (kafka ? "; rpc publishes to Kafka (librdkafka's mock cluster, in this process: its CPU is in the load column) and web and history read it" : ""));
         Console.WriteLine("| rigs | datagrams/s | settled after | lost while measured: kernel datagrams / buffer frames | lost, whole run from a cold start (unreceived / buffer / unacknowledged) | rpc → watcher drops | web frames/s | watched car: states, p50 / p99 | CPU % ingest · rpc · web · history · load | RSS MB ingest · rpc · web · history |");
         Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach (var rigs in rigCounts)
         {
-            await RunOnceAsync(rigs, seconds);
+            using var cluster = kafka ? TestKafka.Start(TestKafka.Mock, partitions: 12) : null;
+            await RunOnceAsync(rigs, seconds, cluster);
         }
     }
 
-    private static async Task RunOnceAsync(int rigs, int seconds)
+    private static async Task RunOnceAsync(int rigs, int seconds, TestKafka? kafka)
     {
-        await using var stack = await EmbeddedServices.StartAsync();
+        await using var stack = await EmbeddedServices.StartAsync(kafka);
         var (ingest, rpc, web) = (stack.Ingest, stack.Rpc, stack.Web);
         var services = stack.All;
 
@@ -122,7 +124,7 @@ internal static class Rigs
         var sorted = latencies.Order().ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {rigs} | {sent / elapsed:N0} | {settled.TotalSeconds:0} s | {windowKernel:N0} / {windowBuffer:N0} | {unreceived:N0} datagrams ({Kernel(stats):N0} in the kernel) / {bufferDropped:N0} frames / {unacknowledged:N0} frames " +
-            $"| {rpcStats.GetProperty("watchFramesDropped").GetInt64():N0} | {webFrames / elapsed:N0} " +
+            $"| {rpcStats.GetProperty("watchFramesDropped").GetInt64():N0}{(kafka is null ? "" : $"; Kafka: {rpcStats.GetProperty("kafkaFramesPublished").GetInt64():N0} published, {rpcStats.GetProperty("kafkaFramesDropped").GetInt64():N0} dropped")} | {webFrames / elapsed:N0} " +
             $"| {states / elapsed:0.0}/s, {Stats.Percentile(sorted, 0.5):0.0} / {Stats.Percentile(sorted, 0.99):0.0} ms " +
             $"| {string.Join(" · ", cpu.Select(c => c.ToString("0", CultureInfo.InvariantCulture)))} · {self:0} " +
             $"| {string.Join(" · ", services.Select(s => Steady(rss[s.Name]).ToString("0", CultureInfo.InvariantCulture)))} |"));
