@@ -94,7 +94,55 @@ public sealed partial class UdpReceiver(
         }
     }
 
-    private async Task ReceiveAsync(Socket socket, IPEndPoint local, CancellationToken stoppingToken)
+    /// <summary>
+    /// The receive loop runs on a thread of its own, blocking in the socket's receive: at tens of thousands of
+    /// datagrams a second it must never wait behind other work for a thread-pool thread, or the kernel's buffer
+    /// overflows. Stopping shuts the socket down, which ends the blocking receive.
+    /// </summary>
+    private Task ReceiveAsync(Socket socket, IPEndPoint local, CancellationToken stoppingToken)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Receive(socket, local, stoppingToken);
+                done.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "UDP receive",
+        };
+        thread.Start();
+        return WaitAsync(socket, done.Task, stoppingToken);
+    }
+
+    private static async Task WaitAsync(Socket socket, Task receiving, CancellationToken stoppingToken)
+    {
+        using (stoppingToken.Register(() =>
+        {
+            try
+            {
+                socket.Shutdown(SocketShutdown.Receive);
+            }
+            catch (SocketException)
+            {
+                // Not connected (UDP): closing below ends the receive instead.
+            }
+
+            socket.Close();
+        }))
+        {
+            await receiving;
+        }
+    }
+
+    private void Receive(Socket socket, IPEndPoint local, CancellationToken stoppingToken)
     {
         var datagram = GC.AllocateUninitializedArray<byte>(ReceiveBufferSize, pinned: true);
         var anyRemote = TelemetrySocket.AnyRemote(socket);
@@ -102,12 +150,17 @@ public sealed partial class UdpReceiver(
 
         while (!stoppingToken.IsCancellationRequested)
         {
-            SocketReceiveFromResult received;
+            int length;
+            EndPoint from = anyRemote;
             try
             {
-                received = await socket.ReceiveFromAsync(datagram, SocketFlags.None, anyRemote, stoppingToken);
+                length = socket.ReceiveFrom(datagram, SocketFlags.None, ref from);
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    break; // woken by the shutdown, not by a datagram
+                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (stoppingToken.IsCancellationRequested && e is SocketException or ObjectDisposedException)
             {
                 break;
             }
@@ -120,9 +173,9 @@ public sealed partial class UdpReceiver(
             }
 
             metrics.DatagramReceived();
-            var bytes = datagram.AsSpan(0, received.ReceivedBytes);
+            var bytes = datagram.AsSpan(0, length);
             var receivedAt = time.GetUtcNow();
-            var remote = (IPEndPoint)received.RemoteEndPoint;
+            var remote = (IPEndPoint)from;
             foreach (var sink in _sinks)
             {
                 // Recorder and forwarder: the datagram as it came, whatever decoding makes of it.
