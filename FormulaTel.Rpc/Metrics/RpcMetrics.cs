@@ -41,6 +41,8 @@ public sealed class RpcMetrics
             "{frame}", "Frames that can never be published (too large for Kafka), by reason.");
         meter.CreateObservableCounter("formulatel.rpc.watch.thinning.cleared", () => Interlocked.Read(ref _watchThinningClearedTotal), "{clear}",
             "Times a thinned watcher's memory of cars reached its cap and started again.");
+        meter.CreateObservableCounter("formulatel.rpc.source_ids.cleared", () => FrameHeaderReader.SourceIdsCleared, "{clear}",
+            "Times the cache of frames' source ids reached its cap and was emptied.");
         _kafkaErrors = meter.CreateCounter<long>("formulatel.rpc.kafka.errors", "{error}", "Failed deliveries (the batch is sent again), by error code.");
     }
 

@@ -44,7 +44,8 @@ internal sealed class RigLoad : IDisposable
         long tick = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            for (; tick < clock.Elapsed.TotalSeconds * 60; tick++)
+            // Checked per tick too: a generator that cannot keep up (a saturated box) would otherwise never leave this loop.
+            for (; tick < clock.Elapsed.TotalSeconds * 60 && !cancellationToken.IsCancellationRequested; tick++)
             {
                 for (var rig = 0; rig < rigs; rig++)
                 {

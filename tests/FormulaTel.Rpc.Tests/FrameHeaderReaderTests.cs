@@ -35,6 +35,19 @@ public class FrameHeaderReaderTests
     }
 
     [Fact]
+    public void The_source_id_cache_is_bounded_and_counts_each_time_it_starts_again()
+    {
+        var before = FrameHeaderReader.SourceIdsCleared;
+        for (var i = 0; i <= FrameHeaderReader.MaxSourceIds; i++)
+        {
+            Assert.True(FrameHeaderReader.TryRead(Frames.Telemetry($"10.1.{i / 250}.{i % 250}:5000", 1, 0, 100).ToByteArray(), out var header));
+            Assert.Equal($"10.1.{i / 250}.{i % 250}:5000", header.SourceId);
+        }
+
+        Assert.True(FrameHeaderReader.SourceIdsCleared > before);
+    }
+
+    [Fact]
     public void Frames_without_an_envelope_or_a_payload_read_as_such()
     {
         Assert.True(FrameHeaderReader.TryRead(new TelemetryFrame { CarTelemetry = new CarTelemetry { SpeedKph = 1 } }.ToByteArray(), out var noEnvelope));
