@@ -1,4 +1,3 @@
-using FormulaTel.Rpc.Gateway;
 using System.Diagnostics.Metrics;
 using FormulaTel.Protos.V1;
 

@@ -65,7 +65,7 @@ public sealed class WatchSubscription : IDisposable
     {
         _filter = filter;
         _owner = owner;
-        Thinning = filter is { HasMaxFramesPerSecond: true, MaxFramesPerSecond: > 0 } ? new WatchThinning(filter.MaxFramesPerSecond, metrics) : null;
+        Thinning = filter is { HasMaxFramesPerSecond: true, MaxFramesPerSecond: > 0 } ? new FrameThinning(filter.MaxFramesPerSecond, metrics.WatchThinningCleared) : null;
         _queue = Channel.CreateBounded<PublishedFrame>(
             new BoundedChannelOptions(LocalFanOut.WatcherQueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
             _ => metrics.WatchFrameDropped());
@@ -74,7 +74,7 @@ public sealed class WatchSubscription : IDisposable
     internal ChannelWriter<PublishedFrame> Writer => _queue.Writer;
 
     /// <summary>Set when the watcher asked for at most so many frames a second per car and payload.</summary>
-    internal WatchThinning? Thinning { get; }
+    internal FrameThinning? Thinning { get; }
 
     public ChannelReader<PublishedFrame> Reader => _queue.Reader;
 

@@ -9,13 +9,25 @@ namespace FormulaTel.Web.Live;
 /// Feeds the store from the Kafka stream (full stack). Broadcast: every web instance reads every partition, from the
 /// latest offsets — a live view wants now, not history — so it assigns partitions itself instead of joining a
 /// consumer group. A frame delivered again (at-least-once upstream) is not applied again (<see cref="RedeliveryFilter"/>).
+/// Every message is read, but only what is looked at is parsed: a watched car (<see cref="WatchedCars"/>) in full,
+/// every other car's periodic payloads at Web:OverviewFramesPerSecond, as on rpc's overview stream; the rest of
+/// them is skipped on the frame's header alone.
 /// </summary>
-public sealed partial class KafkaFeed(KafkaClientFactory clients, CarStateStore store, ILogger<KafkaFeed> logger) : BackgroundService, IFrameFeed
+public sealed partial class KafkaFeed(KafkaClientFactory clients, CarStateStore store, WatchedCars watched, IConfiguration configuration, ILogger<KafkaFeed> logger)
+    : BackgroundService, IFrameFeed
 {
+    private const int MaxSessionKeys = 4096;
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(5);
     private readonly string _topic = clients.Settings.Topic;
     private readonly RedeliveryFilter _redeliveries = new();
+    private readonly FrameThinning? _overview = configuration.GetValue("Web:OverviewFramesPerSecond", RpcWatchFeed.DefaultOverviewFramesPerSecond) is > 0 and var rate
+        ? new FrameThinning((uint)rate)
+        : null;
+
+    // The session key of each (source, session uid) seen lately, so checking whether a car is watched allocates nothing.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Source, ulong Session), string> _sessionKeys = new();
     private long _framesReceived;
+    private long _framesSkipped;
     private long _duplicatesSkipped;
 
     public bool Connected { get; private set; }
@@ -23,6 +35,9 @@ public sealed partial class KafkaFeed(KafkaClientFactory clients, CarStateStore 
     public long FramesReceived => Interlocked.Read(ref _framesReceived);
 
     public long DuplicatesSkipped => Interlocked.Read(ref _duplicatesSkipped);
+
+    /// <summary>Frames of cars nobody watches left unparsed because the overview had one recently enough.</summary>
+    public long FramesSkipped => Interlocked.Read(ref _framesSkipped);
 
     public string Description => $"Kafka topic {_topic}";
 
@@ -100,6 +115,23 @@ public sealed partial class KafkaFeed(KafkaClientFactory clients, CarStateStore 
     public void Apply(Message<string, byte[]> message)
     {
         using var activity = KafkaTracing.StartProcess(_topic, message.Headers);
+        if (!FrameHeaderReader.TryRead(message.Value, out var header))
+        {
+            LogBadMessage(logger, message.Key);
+            return;
+        }
+
+        if (!header.HasEnvelope)
+        {
+            return;
+        }
+
+        if (_overview is not null && !_overview.Pass(header) && !watched.IsWatched(new CarKey(SessionKey(header), (int)header.CarIndex)))
+        {
+            Interlocked.Increment(ref _framesSkipped);
+            return;
+        }
+
         TelemetryFrame frame;
         try
         {
@@ -111,11 +143,6 @@ public sealed partial class KafkaFeed(KafkaClientFactory clients, CarStateStore 
             return;
         }
 
-        if (frame.Envelope is null)
-        {
-            return;
-        }
-
         if (!_redeliveries.IsNew(message.Key ?? "", frame))
         {
             Interlocked.Increment(ref _duplicatesSkipped);
@@ -124,6 +151,21 @@ public sealed partial class KafkaFeed(KafkaClientFactory clients, CarStateStore 
 
         store.Apply(frame);
         Interlocked.Increment(ref _framesReceived);
+    }
+
+    private string SessionKey(FrameHeader header)
+    {
+        if (_sessionKeys.TryGetValue((header.SourceId, header.SessionUid), out var key))
+        {
+            return key;
+        }
+
+        if (_sessionKeys.Count >= MaxSessionKeys)
+        {
+            _sessionKeys.Clear(); // a cache of strings that can be built again
+        }
+
+        return _sessionKeys[(header.SourceId, header.SessionUid)] = SessionKeys.For(header.SourceId, header.SessionUid);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reading {Topic} ({Partitions} partitions) from the latest offsets")]

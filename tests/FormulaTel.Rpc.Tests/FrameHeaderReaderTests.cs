@@ -1,5 +1,4 @@
 using FormulaTel.Protos.V1;
-using FormulaTel.Rpc.Gateway;
 using FormulaTel.Testing;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;

@@ -9,6 +9,7 @@ using FormulaTel.Testing;
 using FormulaTel.Web.Live;
 using Google.Protobuf;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ProtoTimestamp = Google.Protobuf.WellKnownTypes.Timestamp;
@@ -256,13 +257,45 @@ public sealed class KafkaFeedTests
     public void A_message_that_is_not_a_frame_is_skipped()
     {
         using var kafka = TestKafka.Start(TestKafka.Mock, 1);
-        using var services = new ServiceCollection().AddLogging().AddMetrics().AddSingleton(TimeProvider.System)
-            .AddSingleton(Microsoft.Extensions.Options.Options.Create(new KafkaSettings { BootstrapServers = kafka.BootstrapServers }))
-            .AddSingleton<KafkaStatistics>().AddSingleton<KafkaClientFactory>().AddSingleton<CarStateStore>().AddSingleton<KafkaFeed>()
-            .BuildServiceProvider();
+        using var services = FeedServices(kafka);
         var feed = services.GetRequiredService<KafkaFeed>();
         feed.Apply(new Message<string, byte[]> { Key = "rig/1/0", Value = [0xFF, 0xFF, 0xFF] });
         feed.Apply(new Message<string, byte[]> { Key = "rig/1/0", Value = Frames.Telemetry("rig", 1, 0, 250).ToByteArray() });
         Assert.Equal(1, feed.FramesReceived);
     }
+
+    [Fact]
+    public void Cars_nobody_watches_are_read_at_the_overview_rate_a_watched_car_in_full()
+    {
+        using var kafka = TestKafka.Start(TestKafka.Mock, 1);
+        using var services = FeedServices(kafka);
+        var feed = services.GetRequiredService<KafkaFeed>();
+        using var watch = services.GetRequiredService<WatchedCars>().Watch(new CarKey(SessionKeys.For("rig", 1), 1));
+        var t0 = DateTime.UtcNow;
+
+        // One second of session time at 60 Hz for two cars; car 1 is watched. Car 0 also gets its participant.
+        for (var tick = 0; tick < 60; tick++)
+        {
+            foreach (var car in new uint[] { 0, 1 })
+            {
+                var frame = Frames.Telemetry("rig", 1, car, 100 + tick);
+                (frame.Envelope.SessionTimeS, frame.Envelope.FrameId) = (tick / 60.0, (uint)tick + 1);
+                frame.Envelope.ReceivedAt = ProtoTimestamp.FromDateTime(t0.AddMilliseconds(tick * 1000.0 / 60));
+                feed.Apply(new Message<string, byte[]> { Key = $"rig/1/{car}", Value = frame.ToByteArray() });
+            }
+        }
+
+        var participant = new TelemetryFrame { Envelope = new Envelope { SourceId = "rig", SessionUid = 1, SessionTimeS = 0.5, ReceivedAt = ProtoTimestamp.FromDateTime(t0) }, Participant = new Participant { Name = "NORRIS" } };
+        feed.Apply(new Message<string, byte[]> { Key = "rig/1/0", Value = participant.ToByteArray() });
+
+        // Car 0 at 10 a second (every sixth tick), car 1 every tick, the participant whatever the rate.
+        Assert.Equal(10 + 60 + 1, feed.FramesReceived);
+        Assert.Equal(50, feed.FramesSkipped);
+    }
+
+    private static ServiceProvider FeedServices(TestKafka kafka) => new ServiceCollection().AddLogging().AddMetrics().AddSingleton(TimeProvider.System)
+        .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Web:OverviewFramesPerSecond"] = "10" }).Build())
+        .AddSingleton(Microsoft.Extensions.Options.Options.Create(new KafkaSettings { BootstrapServers = kafka.BootstrapServers }))
+        .AddSingleton<KafkaStatistics>().AddSingleton<KafkaClientFactory>().AddSingleton<CarStateStore>().AddSingleton<WatchedCars>().AddSingleton<KafkaFeed>()
+        .BuildServiceProvider();
 }

@@ -1,15 +1,12 @@
-using FormulaTel.Protos.V1;
-using FormulaTel.Rpc.Gateway;
-
-namespace FormulaTel.Rpc.Publishing;
+namespace FormulaTel.Protos.V1;
 
 /// <summary>
-/// A watcher's "at most N frames a second" (WatchRequest.max_frames_per_second): per car and periodic payload, a
-/// frame passes when at least 1/N s of session time has gone by since the last one that passed (or the session
-/// clock went back: a flashback, a restart). Rare payloads (session, participants, events, …) always pass. Called
-/// from one publish stream at a time per watcher, under the fan-out's delivery.
+/// "At most N frames a second" (WatchRequest.max_frames_per_second): per car and periodic payload, a frame passes
+/// when at least 1/N s of session time has gone by since the last one that passed (or the session clock went back:
+/// a flashback, a restart). Rare payloads (session, participants, events, …) always pass. rpc thins a watcher's
+/// stream with it, and web the overview it reads from Kafka.
 /// </summary>
-internal sealed class WatchThinning(uint framesPerSecond, RpcMetrics metrics)
+public sealed class FrameThinning(uint framesPerSecond, Action? cleared = null)
 {
     /// <summary>Cars × payloads remembered; past it the memory starts again (counted), so a flood of sessions cannot grow it.</summary>
     public const int MaxTracked = 65_536;
@@ -37,7 +34,7 @@ internal sealed class WatchThinning(uint framesPerSecond, RpcMetrics metrics)
             if (_lastPassed.Count >= MaxTracked && !_lastPassed.ContainsKey(key))
             {
                 _lastPassed.Clear();
-                metrics.WatchThinningCleared();
+                cleared?.Invoke();
             }
 
             _lastPassed[key] = frame.SessionTimeS;

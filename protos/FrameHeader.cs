@@ -1,10 +1,9 @@
-using FormulaTel.Protos.V1;
-
-namespace FormulaTel.Rpc.Gateway;
+namespace FormulaTel.Protos.V1;
 
 /// <summary>
-/// What rpc reads of a frame to validate, key, route and thin it: the envelope's fields and which payload it
-/// carries. Read straight from the frame's bytes (<see cref="FrameHeaderReader"/>); the payload is left as it came.
+/// What a consumer reads of a frame to validate, key, route and thin it (rpc for every frame, web on the Kafka
+/// path): the envelope's fields and which payload it carries. Read straight from the frame's bytes
+/// (<see cref="FrameHeaderReader"/>); the payload is left as it came.
 /// </summary>
 public readonly record struct FrameHeader(
     bool HasEnvelope,

@@ -1,9 +1,8 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Text;
-using FormulaTel.Protos.V1;
 
-namespace FormulaTel.Rpc.Gateway;
+namespace FormulaTel.Protos.V1;
 
 /// <summary>
 /// Reads a <see cref="FrameHeader"/> from a formulatel.v1.TelemetryFrame's bytes without parsing the payload: the
