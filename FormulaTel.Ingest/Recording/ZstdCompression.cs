@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using ZstdSharp.Unsafe;
@@ -206,6 +207,12 @@ public static class ZstdCompression
         [DllImport(Library)]
         public static extern nuint ZSTD_CStreamOutSize();
 
+        /// <summary>ZSTD_reset_session_and_parameters: as new, its memory kept.</summary>
+        public const int ResetSessionAndParameters = 3;
+
+        [DllImport(Library)]
+        public static extern nuint ZSTD_CCtx_reset(IntPtr context, int reset);
+
         public static nuint Check(nuint code) => ZSTD_isError(code) != 0
             ? throw new IOException($"zstd: {Marshal.PtrToStringAnsi(ZSTD_getErrorName(code))}")
             : code;
@@ -237,12 +244,23 @@ public static class ZstdCompression
     {
         private const int InputSize = 128 * 1024;
 
+        // Recordings open and close all the time (one per source and session). The pinned heap frees a block only in
+        // a gen2 GC, which a lean ingest seldom has, and a zstd context is a megabyte or two of native memory that
+        // malloc does not give back in one piece: closed recordings' blocks and contexts are kept for the next ones.
+        private const int MaxFreeBlocks = 64;
+        private static readonly int OutputSize = (int)NativeZstd.ZSTD_CStreamOutSize();
+        private static readonly ConcurrentQueue<byte[]> FreeInputs = new();
+        private static readonly ConcurrentQueue<byte[]> FreeOutputs = new();
+
+        private static readonly ConcurrentQueue<ContextHandle> FreeContexts = new();
+
         private readonly Stream _output;
-        private readonly ContextHandle _context = ContextHandle.Create();
-        private readonly byte[] _in = GC.AllocateUninitializedArray<byte>(InputSize, pinned: true);
-        private readonly byte[] _out = GC.AllocateUninitializedArray<byte>((int)NativeZstd.ZSTD_CStreamOutSize(), pinned: true);
+        private readonly ContextHandle _context = FreeContexts.TryDequeue(out var free) ? free : ContextHandle.Create();
+        private readonly byte[] _in = Take(FreeInputs, InputSize);
+        private readonly byte[] _out = Take(FreeOutputs, OutputSize);
         private int _buffered;
         private bool _ended;
+        private bool _blocksGiven;
 
         public NativeZstdStream(Stream output, int level)
         {
@@ -299,8 +317,37 @@ public static class ZstdCompression
             }
             finally
             {
-                _context.Dispose();
+                if (disposing && !_blocksGiven)
+                {
+                    _blocksGiven = true;
+                    Give(FreeInputs, _in);
+                    Give(FreeOutputs, _out);
+                    if (FreeContexts.Count < MaxFreeBlocks && NativeZstd.ZSTD_isError(NativeZstd.ZSTD_CCtx_reset(_context.DangerousGetHandle(), NativeZstd.ResetSessionAndParameters)) == 0)
+                    {
+                        FreeContexts.Enqueue(_context);
+                    }
+                    else
+                    {
+                        _context.Dispose();
+                    }
+                }
+                else
+                {
+                    _context.Dispose();
+                }
+
                 base.Dispose(disposing);
+            }
+        }
+
+        private static byte[] Take(ConcurrentQueue<byte[]> free, int size) =>
+            free.TryDequeue(out var block) ? block : GC.AllocateUninitializedArray<byte>(size, pinned: true);
+
+        private static void Give(ConcurrentQueue<byte[]> free, byte[] block)
+        {
+            if (free.Count < MaxFreeBlocks)
+            {
+                free.Enqueue(block);
             }
         }
 
