@@ -149,6 +149,33 @@ public class RecordingFormatTests
         }
     }
 
+    [Fact]
+    public void Recordings_one_after_another_each_read_back_whole_though_they_reuse_the_closed_ones_contexts()
+    {
+        // A closed recording leaves its native zstd context and pinned blocks for the next one: each stream must
+        // still start clean, at its own level, and never carry bytes of the one before.
+        Assert.True(ZstdCompression.IsNative, "libzstd.so.1 should be on a Debian machine");
+        for (var i = 0; i < 8; i++)
+        {
+            var data = SimulatedDatagrams.Session((ulong)(100 + i), ticks: 30 + 20 * i).SelectMany(d => d).ToArray();
+            var compressed = new MemoryStream();
+            using (var zstd = ZstdCompression.Create(compressed, level: i % 2 == 0 ? 3 : 1))
+            {
+                zstd.Write(data);
+                if (i % 3 == 0)
+                {
+                    zstd.Flush();
+                }
+            }
+
+            compressed.Position = 0;
+            using var decompressed = new ZstdSharp.DecompressionStream(compressed);
+            var back = new MemoryStream();
+            decompressed.CopyTo(back);
+            Assert.Equal(data, back.ToArray());
+        }
+    }
+
     internal static List<byte[]> ReadPayloads(string file)
     {
         using var reader = CaptureReader.Open(file);
