@@ -109,14 +109,7 @@ public static class FrameHeaderReader
             case 0:
                 return TryReadVarint(bytes, ref at, out value);
             case 1:
-                if (bytes.Length - at < 8)
-                {
-                    return false;
-                }
-
-                value = BinaryPrimitives.ReadUInt64LittleEndian(bytes[at..]);
-                at += 8;
-                return true;
+                return TryReadFixed(bytes, ref at, 8, out value);
             case 2:
                 if (!TryReadVarint(bytes, ref at, out var length) || length > (ulong)(bytes.Length - at))
                 {
@@ -127,17 +120,24 @@ public static class FrameHeaderReader
                 at += (int)length;
                 return true;
             case 5:
-                if (bytes.Length - at < 4)
-                {
-                    return false;
-                }
-
-                value = BinaryPrimitives.ReadUInt32LittleEndian(bytes[at..]);
-                at += 4;
-                return true;
+                return TryReadFixed(bytes, ref at, 4, out value);
             default:
                 return false; // groups (3, 4) are not in proto3, and 6 and 7 are not wire types
         }
+    }
+
+    /// <summary>A little-endian fixed64 (8 bytes) or fixed32 (4).</summary>
+    private static bool TryReadFixed(ReadOnlySpan<byte> bytes, ref int at, int size, out ulong value)
+    {
+        value = 0;
+        if (bytes.Length - at < size)
+        {
+            return false;
+        }
+
+        value = size == 8 ? BinaryPrimitives.ReadUInt64LittleEndian(bytes[at..]) : BinaryPrimitives.ReadUInt32LittleEndian(bytes[at..]);
+        at += size;
+        return true;
     }
 
     private static bool TryReadVarint(ReadOnlySpan<byte> bytes, ref int at, out ulong value)
