@@ -1,6 +1,7 @@
 using FormulaTel.Ingest.Forwarding;
-using FormulaTel.Ingest.Games;
-using FormulaTel.Ingest.Games.F1;
+using FormulaTel.Games;
+using FormulaTel.Games.F1;
+using FormulaTel.Games.Forza;
 using FormulaTel.Ingest.Publishing;
 using FormulaTel.Ingest.Recording;
 using FormulaTel.Ingest.Udp;
@@ -32,10 +33,17 @@ public static class Extensions
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IngestMetrics>();
+        builder.Services.AddSingleton<FrameBuffer>();
+
+        // The game families ingest reads; each datagram goes to the one that recognises it.
         builder.Services.AddSingleton<F1ActiveCars>();
         builder.Services.AddSingleton<F1FrameMapper>();
-        builder.Services.AddSingleton<FrameBuffer>();
-        builder.Services.AddSingleton<IDatagramLabeler, F1DatagramLabeler>();
+        builder.Services.AddSingleton<IGameDecoder, F1Game>();
+        builder.Services.AddSingleton(_ => new ForzaSessions());
+        builder.Services.AddSingleton<ForzaFrameMapper>();
+        builder.Services.AddSingleton<IGameDecoder, ForzaGame>();
+        builder.Services.AddSingleton<GameDecoders>();
+        builder.Services.AddSingleton<IDatagramLabeler>(sp => sp.GetRequiredService<GameDecoders>());
 
         // Every received datagram is also handed, unchanged, to the recorder and the forwarder. They are hosted
         // before the receiver so that they stop after it and take in what it received last.

@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
-using FormulaTel.Ingest.Games.F1;
+using FormulaTel.Games;
+using FormulaTel.Games.F1;
+using FormulaTel.Games.Forza;
 
 namespace FormulaTel.Ingest;
 
@@ -25,7 +27,7 @@ public sealed class IngestMetrics
     private long _kernelDroppedTotal;
     private long _sourceLabelsClearedTotal;
 
-    public IngestMetrics(IMeterFactory meterFactory)
+    public IngestMetrics(IMeterFactory meterFactory, ForzaSessions forzaSessions)
     {
         var meter = meterFactory.Create(MeterName);
         _datagramsReceived = meter.CreateCounter<long>("formulatel.ingest.datagrams.received", "{datagram}", "UDP datagrams received.");
@@ -40,6 +42,8 @@ public sealed class IngestMetrics
         _reconnects = meter.CreateCounter<long>("formulatel.ingest.rpc.reconnects", "{reconnect}", "Times the stream to rpc was opened again after a failure.");
         meter.CreateObservableCounter("formulatel.ingest.sources.labels.cleared", () => Interlocked.Read(ref _sourceLabelsClearedTotal), "{clear}",
             "Times the cache of sender labels reached Ingest:MaxSourceLabels and was emptied.");
+        meter.CreateObservableCounter("formulatel.ingest.forza.sources.evicted", () => forzaSessions.Evicted, "{source}",
+            "Forza sources whose session state was let go to make room for new sources (each comes back as a new session).");
     }
 
     public void DatagramReceived()

@@ -10,7 +10,7 @@ public sealed class IngestOptions : IValidatableObject
 
     /// <summary>UDP port the game sends to (F1 default 20777). 0 picks a free port (tests).</summary>
     [Range(0, 65535)]
-    public int UdpPort { get; set; } = Games.F1.F1Limits.DefaultPort;
+    public int UdpPort { get; set; } = FormulaTel.Games.F1.F1Limits.DefaultPort;
 
     /// <summary>Address to listen on. "::" listens on IPv6 and IPv4 at once; "0.0.0.0" IPv4 only.</summary>
     [Required]

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Net;
-using FormulaTel.Ingest.Simulation;
+using FormulaTel.Simulation;
 
 namespace FormulaTel.Ingest.Cli;
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
-using FormulaTel.Ingest.Games.F1;
+using FormulaTel.Games.F1;
 using FormulaTel.Ingest.Recording;
 using FormulaTel.Ingest.Udp;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,6 @@
 using System.Net;
 using FormulaTel.Ingest.Capture;
-using FormulaTel.Ingest.Games;
+using FormulaTel.Games;
 using FormulaTel.Ingest.Udp;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using FormulaTel.Ingest.Games;
+using FormulaTel.Games;
 using FormulaTel.Ingest.Udp;
 
 namespace FormulaTel.Ingest.Recording;

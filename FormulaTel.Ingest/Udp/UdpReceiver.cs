@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using FormulaTel.Ingest.Games.F1;
+using FormulaTel.Games;
+using FormulaTel.Games.F1;
 using FormulaTel.Ingest.Publishing;
 using FormulaTel.Protos.V1;
 using Google.Protobuf.WellKnownTypes;
@@ -10,12 +11,12 @@ using Microsoft.Extensions.Options;
 namespace FormulaTel.Ingest.Udp;
 
 /// <summary>
-/// Receives game datagrams, maps them to spec frames and hands them to the buffer. Nothing a datagram contains
+/// Receives game datagrams, maps each with the game decoder that recognises it and hands the spec frames to the buffer. Nothing a datagram contains
 /// can stop the loop: bad ones are counted by reason and dropped.
 /// </summary>
 public sealed partial class UdpReceiver(
     IOptions<IngestOptions> options,
-    F1FrameMapper mapper,
+    GameDecoders games,
     FrameBuffer buffer,
     IngestMetrics metrics,
     IEnumerable<IDatagramSink> sinks,
@@ -199,7 +200,7 @@ public sealed partial class UdpReceiver(
     public void Process(ReadOnlySpan<byte> bytes, EndPoint remote, DateTimeOffset receivedAt, List<TelemetryFrame> frames)
     {
         frames.Clear();
-        var reason = mapper.Map(bytes, SourceId(remote), Timestamp.FromDateTimeOffset(receivedAt), frames);
+        var reason = games.Map(bytes, SourceId(remote), Timestamp.FromDateTimeOffset(receivedAt), frames);
         if (reason != DatagramDropReason.None)
         {
             metrics.DatagramDropped(reason);

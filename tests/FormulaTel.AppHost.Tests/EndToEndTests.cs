@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
-using FormulaTel.Ingest.Simulation;
+using FormulaTel.Simulation;
 using FormulaTel.Testing;
 using FormulaTel.Web.Live;
 using Microsoft.AspNetCore.SignalR.Client;

@@ -227,7 +227,7 @@ public sealed class SessionPagesBrowserTests(HistoryStackFixture stack, ITestOut
         const ulong uid = 424_242;
         using (var sending = new CancellationTokenSource())
         {
-            var simulator = new FormulaTel.Ingest.Simulation.Simulator(new FormulaTel.Ingest.Simulation.SimulatorOptions
+            var simulator = new FormulaTel.Simulation.Simulator(new FormulaTel.Simulation.SimulatorOptions
             {
                 Target = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, stack.UdpPort), Cars = 2, SessionUid = uid, TimeScale = 20,
             });

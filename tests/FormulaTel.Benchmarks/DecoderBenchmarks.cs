@@ -1,7 +1,8 @@
 using System.Runtime.InteropServices;
 using BenchmarkDotNet.Attributes;
-using FormulaTel.Ingest.Games.F1;
-using FormulaTel.Ingest.Simulation;
+using FormulaTel.Games;
+using FormulaTel.Games.F1;
+using FormulaTel.Simulation;
 using FormulaTel.Protos.V1;
 using Google.Protobuf.WellKnownTypes;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using FormulaTel.Ingest.Games.F1;
+using FormulaTel.Games;
+using FormulaTel.Games.F1;
 using FormulaTel.Protos.V1;
 using Google.Protobuf.WellKnownTypes;
 using SharpFuzz;

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using FormulaTel.Ingest.Cli;
-using FormulaTel.Ingest.Games.F1;
+using FormulaTel.Games;
+using FormulaTel.Games.F1;
 
 namespace FormulaTel.Ingest.Tests;
 

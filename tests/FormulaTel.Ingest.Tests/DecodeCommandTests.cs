@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using FormulaTel.Ingest.Cli;
-using FormulaTel.Ingest.Games.F1;
+using FormulaTel.Games;
+using FormulaTel.Games.F1;
 using FormulaTel.Testing;
 
 namespace FormulaTel.Ingest.Tests;

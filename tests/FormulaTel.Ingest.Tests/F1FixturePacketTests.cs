@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
-using FormulaTel.Ingest.Games.F1;
+using FormulaTel.Games;
+using FormulaTel.Games.F1;
 using FormulaTel.Protos.V1;
 using FormulaTel.Testing;
 

@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using FormulaTel.Ingest.Games.F1;
+using FormulaTel.Games.F1;
 
 namespace FormulaTel.Ingest.Tests;
 

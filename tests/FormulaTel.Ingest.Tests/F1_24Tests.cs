@@ -3,7 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using FormulaTel.Ingest.Cli;
-using FormulaTel.Ingest.Games.F1;
+using FormulaTel.Games;
+using FormulaTel.Games.F1;
 using FormulaTel.Protos.V1;
 using FormulaTel.Testing;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using FormulaTel.Ingest.Games.F1;
+using FormulaTel.Games;
+using FormulaTel.Games.F1;
 using FormulaTel.Testing;
 
 namespace FormulaTel.Ingest.Tests;

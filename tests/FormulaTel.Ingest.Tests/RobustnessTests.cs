@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
 using System.Text.Json;
-using FormulaTel.Ingest.Games.F1;
+using FormulaTel.Games;
+using FormulaTel.Games.F1;
+using FormulaTel.Games.Forza;
 using FormulaTel.Protos.V1;
 using FormulaTel.Testing;
 using Xunit.Abstractions;
@@ -8,7 +10,7 @@ using Xunit.Abstractions;
 namespace FormulaTel.Ingest.Tests;
 
 /// <summary>
-/// Untrusted bytes: a million random and mutated datagrams of every length 0–2048 through the decoder and mapper.
+/// Untrusted bytes: a million random and mutated datagrams of every length 0–2048 through the game decoders and mappers.
 /// None may throw; each is decoded or dropped with a reason, and the reasons add up.
 /// </summary>
 public class RobustnessTests(ITestOutputHelper output)
@@ -24,8 +26,9 @@ public class RobustnessTests(ITestOutputHelper output)
         output.WriteLine($"seed {seed} (set it here to replay a failure)");
         var random = new Random(seed);
         var real = Directory.GetFiles(Path.Combine(Fixtures.F1, "packets"), "*.bin").Select(File.ReadAllBytes)
-            .Concat(RaceHubFixtureTests.RaceHub().Select(d => d.Bytes)).ToArray();
-        var mapper = new F1FrameMapper(new F1ActiveCars());
+            .Concat(RaceHubFixtureTests.RaceHub().Select(d => d.Bytes))
+            .Concat(Directory.GetFiles(Path.Combine(Fixtures.Forza, "packets"), "*.bin").Select(File.ReadAllBytes)).ToArray();
+        var games = KnownGames.Create();
         var frames = new List<TelemetryFrame>();
         var reasons = new Dictionary<DatagramDropReason, int>();
         var buffer = new byte[2048];
@@ -33,18 +36,26 @@ public class RobustnessTests(ITestOutputHelper output)
 
         for (var n = 0; n < Datagrams; n++)
         {
-            var datagram = Make(random, real, buffer, n % 5);
+            var datagram = Make(random, real, buffer, n % 6);
             frames.Clear();
             DatagramDropReason reason;
             try
             {
-                reason = mapper.Map(datagram, "fuzz", new(), frames);
-                if (jsonWritten < SpecJsonSample && F1Decoder.Validate(datagram, out _) == DatagramDropReason.None)
+                reason = games.Map(datagram, "fuzz", new(), frames);
+                var forza = ForzaDatagram.Recognises(datagram);
+                if (jsonWritten < SpecJsonSample && (forza || F1Decoder.Validate(datagram, out _) == DatagramDropReason.None))
                 {
                     using var json = new MemoryStream();
                     using (var writer = new Utf8JsonWriter(json))
                     {
-                        F1SpecJson.Write(writer, datagram);
+                        if (forza)
+                        {
+                            ForzaSpecJson.Write(writer, datagram);
+                        }
+                        else
+                        {
+                            F1SpecJson.Write(writer, datagram);
+                        }
                     }
 
                     JsonDocument.Parse(json.ToArray()).Dispose();
@@ -71,8 +82,9 @@ public class RobustnessTests(ITestOutputHelper output)
         Assert.Equal(SpecJsonSample, jsonWritten);
     }
 
-    /// <summary>Five kinds, in turn: random bytes; a real datagram mutated; truncated or extended; a valid header of
-    /// a random id at that id's exact size with random content; a real Event with a random code.</summary>
+    /// <summary>Six kinds, in turn: random bytes; a real datagram (F1 or Forza) mutated; truncated or extended; a valid
+    /// F1 header of a random id at that id's exact size with random content; a real Event with a random code; a Forza
+    /// format's size with random content and IsRaceOn 0 or 1.</summary>
     private static ReadOnlySpan<byte> Make(Random random, byte[][] real, byte[] buffer, int kind)
     {
         switch (kind)
@@ -115,6 +127,13 @@ public class RobustnessTests(ITestOutputHelper output)
                 random.NextBytes(buffer.AsSpan(0, length));
                 BinaryPrimitives.WriteUInt16LittleEndian(buffer, format);
                 buffer[6] = (byte)id;
+                return buffer.AsSpan(0, length);
+            }
+            case 5:
+            {
+                var length = (int)ForzaDatagram.Formats[random.Next(ForzaDatagram.Formats.Length)];
+                random.NextBytes(buffer.AsSpan(0, length));
+                BinaryPrimitives.WriteInt32LittleEndian(buffer, random.Next(2));
                 return buffer.AsSpan(0, length);
             }
             default:

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using FormulaTel.Ingest.Simulation;
+using FormulaTel.Simulation;
 using FormulaTel.Protos.V1;
 using FormulaTel.Testing;
 using Grpc.Core;

@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
-using FormulaTel.Ingest.Simulation;
+using FormulaTel.Simulation;
 using FormulaTel.Testing;
 using FormulaTel.Web.Live;
 using Microsoft.AspNetCore.SignalR.Client;

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using FormulaTel.Ingest.Simulation;
+using FormulaTel.Simulation;
 using FormulaTel.Web.Live;
 using Microsoft.AspNetCore.SignalR.Client;
 

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using FormulaTel.Ingest.Capture;
 using FormulaTel.Ingest.Recording;
 using FormulaTel.Ingest.Replay;
-using FormulaTel.Ingest.Simulation;
+using FormulaTel.Simulation;
 using FormulaTel.Testing;
 
 /// <summary>

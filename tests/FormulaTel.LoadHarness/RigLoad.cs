@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using FormulaTel.Ingest.Simulation;
+using FormulaTel.Simulation;
 
 /// <summary>
 /// N rigs, each its own UDP socket (so its own source) and session, sending the simulator's mix at 60 Hz from one

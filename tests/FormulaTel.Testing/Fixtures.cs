@@ -1,11 +1,26 @@
 namespace FormulaTel.Testing;
 
-/// <summary>Finds the shared F1 fixtures: ../shared/fixtures/f1 beside the repository, or FORMULATEL_FIXTURES.</summary>
+/// <summary>
+/// Finds the shared fixtures: ../shared/fixtures/f1 and ../shared/fixtures/forza beside the repository, or
+/// FORMULATEL_FIXTURES (the F1 folder; Forza's is its sibling).
+/// </summary>
 public static class Fixtures
 {
     private static readonly Lazy<string> F1Directory = new(Locate);
 
     public static string F1 => F1Directory.Value;
+
+    public static string Forza
+    {
+        get
+        {
+            var path = Path.GetFullPath(Path.Combine(F1, "..", "forza"));
+            return Directory.Exists(path) ? path : throw new DirectoryNotFoundException($"Forza fixtures not found at {path}.");
+        }
+    }
+
+    /// <summary>A Forza capture's bytes, by file name (packets/fh5-324-000.bin …).</summary>
+    public static byte[] ForzaPacket(string name) => File.ReadAllBytes(Path.Combine(Forza, "packets", name));
 
     public static string Packet(string name) => Path.Combine(F1, "packets", name);
 

@@ -1,5 +1,5 @@
-using FormulaTel.Ingest.Games.F1;
-using FormulaTel.Ingest.Simulation;
+using FormulaTel.Games.F1;
+using FormulaTel.Simulation;
 
 namespace FormulaTel.Testing;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using FormulaTel.Ingest.Simulation;
+using FormulaTel.Simulation;
 using FormulaTel.Testing;
 
 namespace FormulaTel.History.Tests.EndToEnd;

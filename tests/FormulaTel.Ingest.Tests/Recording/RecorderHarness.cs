@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Net;
-using FormulaTel.Ingest.Games.F1;
+using FormulaTel.Games.F1;
 using FormulaTel.Ingest.Recording;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;

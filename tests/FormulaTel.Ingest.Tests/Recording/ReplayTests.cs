@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using FormulaTel.Ingest.Cli;
 using FormulaTel.Ingest.Replay;
-using FormulaTel.Ingest.Simulation;
+using FormulaTel.Simulation;
 using FormulaTel.Protos.V1;
 using FormulaTel.Testing;
 

@@ -1,0 +1,301 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace FormulaTel.Games.F1;
+
+// The F1 24 (packet format 2024) layouts that differ from F1 23's; Motion, CarTelemetry, CarStatus,
+// FinalClassification, CarDamage, SessionHistory and TyreSets are unchanged. Same conventions as F1_23Packets.cs.
+
+[InlineArray(64)]
+public struct WeatherForecastArray64
+{
+    private WeatherForecastSample _element;
+}
+
+[InlineArray(12)]
+public struct WeekendStructure
+{
+    private byte _element;
+}
+
+/// <summary>Packet 1, 753 bytes in format 2024: 64 forecast samples and the session's rules appended.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct PacketSessionData2024
+{
+    public const int Size = 753;
+    public F1PacketHeader Header;
+    public byte Weather;
+    public sbyte TrackTemperature;
+    public sbyte AirTemperature;
+    public byte TotalLaps;
+    public ushort TrackLength;
+    public byte SessionType;
+    public sbyte TrackId;
+    public byte Formula;
+    public ushort SessionTimeLeft;
+    public ushort SessionDuration;
+    public byte PitSpeedLimit;
+    public byte GamePaused;
+    public byte IsSpectating;
+    public byte SpectatorCarIndex;
+    public byte SliProNativeSupport;
+    public byte NumMarshalZones;
+    public MarshalZoneArray MarshalZones;
+    public byte SafetyCarStatus;
+    public byte NetworkGame;
+    public byte NumWeatherForecastSamples;
+    public WeatherForecastArray64 WeatherForecastSamples;
+    public byte ForecastAccuracy;
+    public byte AiDifficulty;
+    public uint SeasonLinkIdentifier;
+    public uint WeekendLinkIdentifier;
+    public uint SessionLinkIdentifier;
+    public byte PitStopWindowIdealLap;
+    public byte PitStopWindowLatestLap;
+    public byte PitStopRejoinPosition;
+    public byte SteeringAssist;
+    public byte BrakingAssist;
+    public byte GearboxAssist;
+    public byte PitAssist;
+    public byte PitReleaseAssist;
+    [SpecName("m_ERSAssist")]
+    public byte ErsAssist;
+    [SpecName("m_DRSAssist")]
+    public byte DrsAssist;
+    public byte DynamicRacingLine;
+    public byte DynamicRacingLineType;
+    public byte GameMode;
+    public byte RuleSet;
+    public uint TimeOfDay;
+    public byte SessionLength;
+    public byte SpeedUnitsLeadPlayer;
+    public byte TemperatureUnitsLeadPlayer;
+    public byte SpeedUnitsSecondaryPlayer;
+    public byte TemperatureUnitsSecondaryPlayer;
+    public byte NumSafetyCarPeriods;
+    public byte NumVirtualSafetyCarPeriods;
+    public byte NumRedFlagPeriods;
+    public byte EqualCarPerformance;
+    public byte RecoveryMode;
+    public byte FlashbackLimit;
+    public byte SurfaceType;
+    public byte LowFuelMode;
+    public byte RaceStarts;
+    public byte TyreTemperature;
+    public byte PitLaneTyreSim;
+    public byte CarDamage;
+    public byte CarDamageRate;
+    public byte Collisions;
+    public byte CollisionsOffForFirstLapOnly;
+    public byte MpUnsafePitRelease;
+    public byte MpOffForGriefing;
+    public byte CornerCuttingStringency;
+    public byte ParcFermeRules;
+    public byte PitStopExperience;
+    public byte SafetyCar;
+    public byte SafetyCarExperience;
+    public byte FormationLap;
+    public byte FormationLapExperience;
+    public byte RedFlags;
+    public byte AffectsLicenceLevelSolo;
+    public byte AffectsLicenceLevelMP;
+    public byte NumSessionsInWeekend;
+    public WeekendStructure WeekendStructure;
+    public float Sector2LapDistanceStart;  // metres
+    public float Sector3LapDistanceStart;
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct LapData2024
+{
+    public uint LastLapTimeInMS;
+    public uint CurrentLapTimeInMS;
+    public ushort Sector1TimeMSPart;
+    public byte Sector1TimeMinutesPart;
+    public ushort Sector2TimeMSPart;
+    public byte Sector2TimeMinutesPart;
+    public ushort DeltaToCarInFrontMSPart;
+    public byte DeltaToCarInFrontMinutesPart;
+    public ushort DeltaToRaceLeaderMSPart;
+    public byte DeltaToRaceLeaderMinutesPart;
+    [SpecFlatten]
+    public LapProgress Progress;
+    public float SpeedTrapFastestSpeed;    // km/h
+    public byte SpeedTrapFastestLap;       // 255 = not set
+}
+
+/// <summary>Packet 2, 1285 bytes in format 2024.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct PacketLapData2024
+{
+    public const int Size = 1285;
+    public F1PacketHeader Header;
+    public CarArray<LapData2024> LapData;
+    public byte TimeTrialPBCarIdx;
+    public byte TimeTrialRivalCarIdx;
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct ParticipantData2024
+{
+    public byte AiControlled;
+    public byte DriverId;
+    public byte NetworkId;
+    public byte TeamId;
+    public byte MyTeam;
+    public byte RaceNumber;
+    public byte Nationality;
+    public NameBytes Name;
+    public byte YourTelemetry;
+    public byte ShowOnlineNames;
+    public ushort TechLevel;               // F1 World
+    public byte Platform;
+}
+
+/// <summary>Packet 4, 1350 bytes in format 2024.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct PacketParticipantsData2024
+{
+    public const int Size = 1350;
+    public F1PacketHeader Header;
+    public byte NumActiveCars;
+    public CarArray<ParticipantData2024> Participants;
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct CarSetupData2024
+{
+    public byte FrontWing;
+    public byte RearWing;
+    public byte OnThrottle;
+    public byte OffThrottle;
+    public float FrontCamber;
+    public float RearCamber;
+    public float FrontToe;
+    public float RearToe;
+    public byte FrontSuspension;
+    public byte RearSuspension;
+    public byte FrontAntiRollBar;
+    public byte RearAntiRollBar;
+    public byte FrontSuspensionHeight;
+    public byte RearSuspensionHeight;
+    public byte BrakePressure;
+    public byte BrakeBias;
+    public byte EngineBraking;             // percent
+    public float RearLeftTyrePressure;
+    public float RearRightTyrePressure;
+    public float FrontLeftTyrePressure;
+    public float FrontRightTyrePressure;
+    public byte Ballast;
+    public float FuelLoad;
+}
+
+/// <summary>Packet 5, 1133 bytes in format 2024.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct PacketCarSetupData2024
+{
+    public const int Size = 1133;
+    public F1PacketHeader Header;
+    public CarArray<CarSetupData2024> CarSetups;
+    public float NextFrontWingValue;       // after the next pit stop, player only
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct LobbyInfoData2024
+{
+    public byte AiControlled;
+    public byte TeamId;
+    public byte Nationality;
+    public byte Platform;
+    public NameBytes Name;
+    public byte CarNumber;
+    public byte YourTelemetry;
+    public byte ShowOnlineNames;
+    public ushort TechLevel;
+    public byte ReadyStatus;
+}
+
+/// <summary>Packet 9, 1306 bytes in format 2024.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct PacketLobbyInfoData2024
+{
+    public const int Size = 1306;
+    public F1PacketHeader Header;
+    public byte NumPlayers;
+    public CarArray<LobbyInfoData2024> LobbyPlayers;
+}
+
+/// <summary>Packet 13, 237 bytes in format 2024.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct PacketMotionExData2024
+{
+    public const int Size = 237;
+    public F1PacketHeader Header;
+    public WheelArray<float> SuspensionPosition;
+    public WheelArray<float> SuspensionVelocity;
+    public WheelArray<float> SuspensionAcceleration;
+    public WheelArray<float> WheelSpeed;
+    public WheelArray<float> WheelSlipRatio;
+    public WheelArray<float> WheelSlipAngle;
+    public WheelArray<float> WheelLatForce;
+    public WheelArray<float> WheelLongForce;
+    public float HeightOfCOGAboveGround;
+    public float LocalVelocityX;
+    public float LocalVelocityY;
+    public float LocalVelocityZ;
+    public float AngularVelocityX;
+    public float AngularVelocityY;
+    public float AngularVelocityZ;
+    public float AngularAccelerationX;
+    public float AngularAccelerationY;
+    public float AngularAccelerationZ;
+    public float FrontWheelsAngle;
+    public WheelArray<float> WheelVertForce;
+    public float FrontAeroHeight;          // plank edge above the road, metres
+    public float RearAeroHeight;
+    public float FrontRollAngle;
+    public float RearRollAngle;
+    public float ChassisYaw;               // radians, relative to the direction of motion
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct TimeTrialDataSet
+{
+    public byte CarIdx;
+    public byte TeamId;
+    public uint LapTimeInMS;
+    public uint Sector1TimeInMS;
+    public uint Sector2TimeInMS;
+    public uint Sector3TimeInMS;
+    public byte TractionControl;
+    public byte GearboxAssist;
+    public byte AntiLockBrakes;
+    public byte EqualCarPerformance;
+    public byte CustomSetup;
+    public byte Valid;
+}
+
+/// <summary>Packet 14 (new in F1 24), 101 bytes.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct PacketTimeTrialData
+{
+    public const int Size = 101;
+    public F1PacketHeader Header;
+    public TimeTrialDataSet PlayerSessionBestDataSet;
+    public TimeTrialDataSet PersonalBestDataSet;
+    public TimeTrialDataSet RivalDataSet;
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct SafetyCarEvent
+{
+    public byte SafetyCarType;             // 0 none, 1 full, 2 virtual, 3 formation lap
+    public byte EventType;                 // 0 deployed, 1 returning, 2 returned, 3 resume race
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct Collision
+{
+    public byte Vehicle1Idx;
+    public byte Vehicle2Idx;
+}
