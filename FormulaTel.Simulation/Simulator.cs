@@ -15,13 +15,16 @@ public sealed record SimulatorOptions
     public int PlayerCarIndex { get; init; }
     /// <summary>Packet format: 2023 (F1 23), 2024 (F1 24) or 2025 (F1 25).</summary>
     public ushort Format { get; init; } = Games.F1.F1Decoder.Format2023;
+    /// <summary>Send Forza Data Out in this format (the player's car only) instead of F1.</summary>
+    public Games.Forza.ForzaFormat? Forza { get; init; }
     /// <summary>Simulated seconds per wall-clock second: laps run this much faster, datagrams stay at the rate.</summary>
     public double TimeScale { get; init; } = 1;
 }
 
 /// <summary>
-/// Sends a simulated F1 23/24/25 session over UDP: Motion, LapData, CarTelemetry and CarStatus every tick, Session
-/// twice a second and Participants every five seconds, as the game does.
+/// Sends a simulated session over UDP. F1 23/24/25: Motion, LapData, CarTelemetry and CarStatus every tick, Session
+/// twice a second and Participants every five seconds, as the game does. Forza: one Data Out datagram a tick for the
+/// player's car.
 /// </summary>
 public sealed class Simulator(SimulatorOptions options, TextWriter? progress = null)
 {
@@ -33,6 +36,7 @@ public sealed class Simulator(SimulatorOptions options, TextWriter? progress = n
     {
         var field = new SimulatedField(options.Cars, options.PlayerCarIndex);
         var writer = new F1PacketWriter(field, options.SessionUid, options.Format);
+        var forza = options.Forza is { } forzaFormat ? new ForzaPacketWriter(field, forzaFormat, (uint)(options.SessionUid % 1_000_000_000)) : null;
         using var socket = new Socket(options.Target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         var buffer = new byte[MaxDatagram];
         var dt = 1.0 / options.RateHz;
@@ -41,7 +45,8 @@ public sealed class Simulator(SimulatorOptions options, TextWriter? progress = n
         var stopwatch = Stopwatch.StartNew();
         var nextProgress = TimeSpan.FromSeconds(10);
 
-        progress?.WriteLine($"Simulating {options.Cars} cars at {options.RateHz} Hz to udp://{options.Target}, format {options.Format}, session {options.SessionUid}"
+        progress?.WriteLine($"Simulating {options.Cars} cars at {options.RateHz} Hz to udp://{options.Target}, "
+            + (forza is null ? $"format {options.Format}, session {options.SessionUid}" : $"Forza Data Out {forza.Format} ({(int)forza.Format} B, the player's car)")
             + (options.TimeScale != 1 ? $", {options.TimeScale:0.##}× time" : "")
             + (options.Duration is { } d ? $", for {d.TotalSeconds:0.#} s" : ", until stopped (Ctrl+C)"));
 
@@ -68,7 +73,15 @@ public sealed class Simulator(SimulatorOptions options, TextWriter? progress = n
 
             for (; tick < due; tick++)
             {
-                await SendTickAsync(socket, buffer, field, writer, tick, sessionEvery, participantsEvery, cancellationToken).ConfigureAwait(false);
+                if (forza is null)
+                {
+                    await SendTickAsync(socket, buffer, field, writer, tick, sessionEvery, participantsEvery, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    field.Step(options.TimeScale / options.RateHz);
+                    await SendAsync(socket, buffer, forza.Write(buffer), cancellationToken).ConfigureAwait(false);
+                }
             }
 
             if (stopwatch.Elapsed >= nextProgress)

@@ -93,8 +93,12 @@ public static class IngestCommandLine
             }
         });
 
-        var format = new Option<string>("--format") { Description = "Packet format: 2023 (F1 23), 2024 (F1 24) or 2025 (F1 25).", DefaultValueFactory = _ => "2023" };
-        format.AcceptOnlyFromAmong("2023", "2024", "2025");
+        var format = new Option<string>("--format")
+        {
+            Description = "2023 (F1 23), 2024 (F1 24), 2025 (F1 25); or Forza Data Out, the player's car: fm2023 (Forza Motorsport, 331 B), fm7-dash (311 B), fm7-sled (232 B), fh4 or fh5 (Forza Horizon, 324 B).",
+            DefaultValueFactory = _ => "2023",
+        };
+        format.AcceptOnlyFromAmong([.. SimulatedFormats.Names]);
 
         var timeScale = new Option<double>("--time-scale")
         {
@@ -109,7 +113,7 @@ public static class IngestCommandLine
             }
         });
 
-        var command = new Command("simulate", "Send a simulated F1 session (20 cars lapping a circuit) as UDP datagrams.")
+        var command = new Command("simulate", "Send a simulated session (20 cars lapping a circuit) as F1 or Forza UDP datagrams.")
         {
             to, cars, rate, duration, sessionUid, playerCar, format, timeScale,
         };
@@ -131,7 +135,8 @@ public static class IngestCommandLine
                 Duration = seconds > 0 ? TimeSpan.FromSeconds(seconds) : null,
                 SessionUid = parse.GetValue(sessionUid) ?? (ulong)Random.Shared.NextInt64(1, long.MaxValue),
                 PlayerCarIndex = parse.GetValue(playerCar),
-                Format = ushort.Parse(parse.GetValue(format)!, System.Globalization.CultureInfo.InvariantCulture),
+                Format = SimulatedFormats.F1(parse.GetValue(format)!) ?? Games.F1.F1Decoder.Format2023,
+                Forza = SimulatedFormats.Forza(parse.GetValue(format)!),
                 TimeScale = parse.GetValue(timeScale),
             };
             // Progress is not an error: standard output (the Aspire dashboard shows standard error as errors).
