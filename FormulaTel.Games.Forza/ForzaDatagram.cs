@@ -86,13 +86,4 @@ public static class ForzaDatagram
         ForzaFormat.Horizon => Protos.V1.Game.ForzaHorizon,
         _ => Protos.V1.Game.ForzaMotorsport,
     };
-
-    /// <summary>The game as people name it; the Sled format does not say which Motorsport, nor Horizon which Horizon.</summary>
-    public static string GameName(ForzaFormat format) => format switch
-    {
-        ForzaFormat.Fm7Dash => "Forza Motorsport 7",
-        ForzaFormat.Fm2023Dash => "Forza Motorsport",
-        ForzaFormat.Horizon => "Forza Horizon",
-        _ => "Forza Motorsport (Sled)",
-    };
 }

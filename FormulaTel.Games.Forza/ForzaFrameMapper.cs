@@ -40,8 +40,15 @@ public sealed class ForzaFrameMapper(ForzaSessions sessions)
         }
 
         var hasDash = ForzaDatagram.HasDash(format);
-        float? raceTime = hasDash ? ForzaDatagram.Dash(datagram, format).CurrentRaceTime : null;
-        var place = sessions.ObserveRacing(sourceId, sled.TimestampMS, raceTime, sled.CarOrdinal, at);
+        float? raceTime = null;
+        ForzaSessions.LapProgress? progress = null;
+        if (hasDash)
+        {
+            ref readonly var d = ref ForzaDatagram.Dash(datagram, format);
+            (raceTime, progress) = (d.CurrentRaceTime, new ForzaSessions.LapProgress(d.LapNumber, d.DistanceTraveled));
+        }
+
+        var place = sessions.ObserveRacing(sourceId, sled.TimestampMS, raceTime, sled.CarOrdinal, at, progress);
         var envelope = new Envelope
         {
             Game = ForzaDatagram.Game(format),
@@ -60,7 +67,7 @@ public sealed class ForzaFrameMapper(ForzaSessions sessions)
             ref readonly var dash = ref ForzaDatagram.Dash(datagram, format);
             output.Add(new TelemetryFrame { Envelope = envelope, CarTelemetry = CarTelemetry(in sled, in dash) });
             output.Add(new TelemetryFrame { Envelope = envelope.Clone(), Motion = Motion(in sled, in dash) });
-            output.Add(new TelemetryFrame { Envelope = envelope.Clone(), Lap = Lap(in dash) });
+            output.Add(new TelemetryFrame { Envelope = envelope.Clone(), Lap = Lap(in dash, place.LapDistanceM) });
             output.Add(new TelemetryFrame { Envelope = envelope.Clone(), CarStatus = CarStatus(in sled, dash.Fuel) });
         }
         else
@@ -171,9 +178,10 @@ public sealed class ForzaFrameMapper(ForzaSessions sessions)
         SurfaceRumble = Wheels(sled.SurfaceRumbleFrontLeft, sled.SurfaceRumbleFrontRight, sled.SurfaceRumbleRearLeft, sled.SurfaceRumbleRearRight),
     };
 
-    private static LapData Lap(in ForzaDash dash) => new()
+    private static LapData Lap(in ForzaDash dash, float lapDistanceM) => new()
     {
         LapNumber = dash.LapNumber + 1u,
+        LapDistanceM = lapDistanceM,
         TotalDistanceM = dash.DistanceTraveled,
         CurrentLapTimeMs = Milliseconds(dash.CurrentLap),
         LastLapTimeMs = Milliseconds(dash.LastLap),

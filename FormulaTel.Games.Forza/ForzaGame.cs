@@ -31,7 +31,7 @@ public sealed class ForzaGame(ForzaFrameMapper mapper) : IGameDecoder
         }
 
         ForzaDatagram.TryFormat(datagram.Length, out var format);
-        label = new DatagramLabel(ForzaDatagram.GameName(format), (int)format, 0,
+        label = new DatagramLabel(ForzaDatagram.Game(format).DisplayName(), (int)format, 0,
             format == ForzaFormat.Fm2023Dash ? $"Track {ForzaDatagram.Fm2023(datagram).TrackOrdinal}" : null);
         return true;
     }

@@ -37,7 +37,12 @@ public sealed class ForzaSessions(int maxSources = ForzaSessions.DefaultMaxSourc
     /// <param name="FrameId">The datagram's number in its session, from 0.</param>
     /// <param name="SessionTimeS">Seconds since the session's first datagram, by the game's TimestampMS.</param>
     /// <param name="IsNew">The datagram starts the session.</param>
-    public readonly record struct Place(ulong SessionUid, uint FrameId, double SessionTimeS, bool IsNew);
+    /// <param name="LapDistanceM">Metres since the lap began (Forza sends only the distance since the race began):
+    /// DistanceTraveled less where it stood when the lap number last changed, or when the session was first heard.</param>
+    public readonly record struct Place(ulong SessionUid, uint FrameId, double SessionTimeS, bool IsNew, float LapDistanceM = 0);
+
+    /// <summary>The Dash block's lap number and distance, which give <see cref="Place.LapDistanceM"/>.</summary>
+    public readonly record struct LapProgress(ushort LapNumber, float DistanceTraveledM);
 
     /// <summary>Records a datagram IsRaceOn 0: it belongs to no session, but it ends the one before.</summary>
     public void ObserveNotRacing(string source, uint timestampMs, DateTimeOffset receivedAt)
@@ -53,7 +58,8 @@ public sealed class ForzaSessions(int maxSources = ForzaSessions.DefaultMaxSourc
 
     /// <summary>Places a racing datagram (IsRaceOn 1) in its session.</summary>
     /// <param name="raceTimeS">The Dash block's CurrentRaceTime; null for the Sled format, which has none.</param>
-    public Place ObserveRacing(string source, uint timestampMs, float? raceTimeS, int carOrdinal, DateTimeOffset receivedAt)
+    /// <param name="lap">The Dash block's lap and distance; null for the Sled format.</param>
+    public Place ObserveRacing(string source, uint timestampMs, float? raceTimeS, int carOrdinal, DateTimeOffset receivedAt, LapProgress? lap = null)
     {
         lock (_lock)
         {
@@ -70,13 +76,25 @@ public sealed class ForzaSessions(int maxSources = ForzaSessions.DefaultMaxSourc
                 state.SessionUid = SessionUid(source, timestampMs, carOrdinal);
                 state.StartTimestampMs = timestampMs;
                 state.Frames = 0;
+                state.LapStartDistanceM = null;
+            }
+
+            var lapDistance = 0f;
+            if (lap is { } progress)
+            {
+                if (state.LapStartDistanceM is null || progress.LapNumber != state.LapNumber)
+                {
+                    (state.LapNumber, state.LapStartDistanceM) = (progress.LapNumber, progress.DistanceTraveledM);
+                }
+
+                lapDistance = progress.DistanceTraveledM - state.LapStartDistanceM.Value;
             }
 
             state.RaceOn = true;
             state.LastTimestampMs = timestampMs;
             state.LastReceived = receivedAt;
             state.LastRaceTimeS = raceTimeS ?? 0;
-            var place = new Place(state.SessionUid, state.Frames, (timestampMs - state.StartTimestampMs) / 1000.0, isNew);
+            var place = new Place(state.SessionUid, state.Frames, (timestampMs - state.StartTimestampMs) / 1000.0, isNew, lapDistance);
             state.Frames++;
             return place;
         }
@@ -134,5 +152,7 @@ public sealed class ForzaSessions(int maxSources = ForzaSessions.DefaultMaxSourc
         public float LastRaceTimeS;
         public uint Frames;
         public bool RaceOn;
+        public ushort LapNumber;
+        public float? LapStartDistanceM;
     }
 }

@@ -42,7 +42,7 @@ public sealed class LapBuilder(IHistorySink sink, HistoryMetrics metrics, IOptio
         session.LastSeenTicks = time.GetTimestamp();
         if (session.Game.Length == 0)
         {
-            session.Game = GameName(envelope.Game);
+            session.Game = envelope.Game.DisplayName();
             session.Changed = true;
         }
 
@@ -382,14 +382,6 @@ public sealed class LapBuilder(IHistorySink sink, HistoryMetrics metrics, IOptio
             TraceCoverage = trace.Coverage(session.TrackLengthM > 0 ? session.TrackLengthM : finished && trace.Points.Length > 0 ? trace.Points[^1].DistanceM + trace.Step : 0),
         });
     }
-
-    public static string GameName(Game game) => game switch
-    {
-        Game.F123 => "F1 23",
-        Game.F124 => "F1 24",
-        Game.F125 => "F1 25",
-        _ => "unknown",
-    };
 
     private static string TypeName(Protos.V1.SessionType type) => type switch
     {

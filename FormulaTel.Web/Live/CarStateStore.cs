@@ -129,6 +129,7 @@ public sealed class CarStateStore
                 {
                     FuelInTankKg = st.FuelInTankKg,
                     FuelRemainingLaps = st.FuelRemainingLaps,
+                    FuelRatio = st.FuelRatio,
                     ErsStoreEnergyJ = st.ErsStoreEnergyJ,
                     ErsDeployMode = LiveText.Name(st.ErsDeployMode),
                     ErsDeployedThisLapJ = st.ErsDeployedThisLapJ,
@@ -357,13 +358,16 @@ public sealed class CarStateStore
                     key,
                     session.SourceId,
                     session.SessionUid.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    GameName(session.Game),
+                    session.Game.DisplayName(),
                     session.Track,
                     session.SessionType,
                     session.PlayerCarIndex,
                     session.Participants.Values.OrderBy(c => c.CarIndex).ToArray(),
                     session.FirstSeen,
-                    session.LastSeen));
+                    session.LastSeen)
+                {
+                    NotSent = GameFeatures.NotSent(session.Game),
+                });
             }
         }
 
@@ -376,14 +380,6 @@ public sealed class CarStateStore
         var latest = Sessions().FirstOrDefault();
         return latest is null ? null : new CarKey(latest.SessionKey, Math.Max(0, latest.PlayerCarIndex));
     }
-
-    public static string GameName(Game game) => game switch
-    {
-        Game.F123 => "F1 23",
-        Game.F124 => "F1 24",
-        Game.F125 => "F1 25",
-        _ => "Unknown",
-    };
 
     private sealed class SessionEntry(string key, string sourceId, ulong sessionUid, Game game, DateTimeOffset firstSeen)
     {

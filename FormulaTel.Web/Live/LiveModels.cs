@@ -13,7 +13,12 @@ public sealed record SessionSummary(
     int PlayerCarIndex,
     IReadOnlyList<CarSummary> Cars,
     DateTimeOffset FirstSeen,
-    DateTimeOffset LastSeen);
+    DateTimeOffset LastSeen)
+{
+    /// <summary>What this session's game does not send (e.g. "drs", "weather", "sectors"; empty for F1): shown as
+    /// "not sent by this game", not as zeros.</summary>
+    public IReadOnlyList<string> NotSent { get; init; } = [];
+}
 
 /// <summary>A car in a session: who drives it.</summary>
 public sealed record CarSummary(int CarIndex, string Name, string Team, int RaceNumber, bool IsPlayer);
@@ -49,6 +54,8 @@ public sealed record CarState
     public float ErsDeployedThisLapJ { get; init; }
     public float FuelInTankKg { get; init; }
     public float FuelRemainingLaps { get; init; }
+    /// <summary>Fuel left as a share of the tank, 0..1, from games that send it so (Forza); 0 otherwise.</summary>
+    public float FuelRatio { get; init; }
     /// <summary>Soft, Medium, Hard, Intermediate, Wet; empty until known.</summary>
     public string TyreCompound { get; init; } = "";
     /// <summary>The game's own compound name, e.g. "C3".</summary>

@@ -120,7 +120,7 @@ public sealed class ForzaMappingTests
         Assert.Equal("Track 860", Single(frames, f => f.Session).Track);
 
         var label = Assert.IsType<DatagramLabel>(new ForzaGame(new ForzaFrameMapper(new ForzaSessions())).TryLabel(bytes, out var l) ? l : (DatagramLabel?)null);
-        Assert.Equal(new DatagramLabel("Forza Motorsport", 331, 0, "Track 860"), label);
+        Assert.Equal(new DatagramLabel("Forza Motorsport (2023)", 331, 0, "Track 860"), label);
     }
 
     [Theory]

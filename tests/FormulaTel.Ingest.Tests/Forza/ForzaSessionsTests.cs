@@ -77,4 +77,14 @@ public sealed class ForzaSessionsTests
         Assert.NotEqual(ForzaSessions.SessionUid("a", 1000, 7), ForzaSessions.SessionUid("a", 1001, 7));
         Assert.NotEqual(0ul, ForzaSessions.SessionUid("", 0, 0));
     }
+
+    [Fact]
+    public void The_lap_distance_counts_from_where_the_lap_began()
+    {
+        var sessions = new ForzaSessions();
+        Assert.Equal(0f, sessions.ObserveRacing("a", 1000, 10f, 1, Start, new(0, 500f)).LapDistanceM);
+        Assert.Equal(250f, sessions.ObserveRacing("a", 1016, 10.1f, 1, Start, new(0, 750f)).LapDistanceM);
+        Assert.Equal(0f, sessions.ObserveRacing("a", 1032, 10.2f, 1, Start, new(1, 5000f)).LapDistanceM); // a new lap
+        Assert.Equal(100f, sessions.ObserveRacing("a", 1048, 10.3f, 1, Start, new(1, 5100f)).LapDistanceM);
+    }
 }
