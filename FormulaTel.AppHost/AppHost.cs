@@ -28,6 +28,7 @@ namespace FormulaTel.AppHost
     public static class FormulaTelModel
     {
         public const string UdpPortKey = "FormulaTel:UdpPort";
+        public const string ForzaPortKey = "FormulaTel:ForzaPort";
         public const string SimulatorKey = "FormulaTel:Simulator";
         public const string SimulatorTimeScaleKey = "FormulaTel:SimulatorTimeScale";
         public const string PrometheusEndpointKey = "FormulaTel:PrometheusEndpoint";
@@ -88,6 +89,21 @@ namespace FormulaTel.AppHost
                 .WaitFor(rpc)
                 .WithHttpHealthCheck("/health");
             TuneService(ingest);
+
+            // Forza on a port of its own, for racers who prefer that (by default it shares the F1 port).
+            if (builder.Configuration.GetValue(ForzaPortKey, 0) is > 0 and var forzaPort && forzaPort != udpPort)
+            {
+                ingest.WithEndpoint("forza", e =>
+                {
+                    e.Protocol = ProtocolType.Udp;
+                    e.UriScheme = "udp";
+                    e.Transport = "udp";
+                    e.Port = forzaPort;
+                    e.TargetPort = forzaPort;
+                    e.IsProxied = false;
+                    e.IsExternal = true;
+                }).WithEnvironment("Ingest__ForzaPort", forzaPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
 
             // Every datagram is recorded (README: Recording): under the user's local data folder when run, on a volume
             // claim in Kubernetes. FormulaTel:Recording=false switches it off, FormulaTel:RecordingDirectory moves it.

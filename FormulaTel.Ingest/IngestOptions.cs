@@ -12,6 +12,13 @@ public sealed class IngestOptions : IValidatableObject
     [Range(0, 65535)]
     public int UdpPort { get; set; } = FormulaTel.Games.F1.F1Limits.DefaultPort;
 
+    /// <summary>
+    /// A second UDP port for Forza's Data Out, for racers who prefer one port per game; 0 (the default): Forza sends
+    /// to <see cref="UdpPort"/> with F1, each datagram told apart by its format. Either port takes either game.
+    /// </summary>
+    [Range(0, 65535)]
+    public int ForzaPort { get; set; }
+
     /// <summary>Address to listen on. "::" listens on IPv6 and IPv4 at once; "0.0.0.0" IPv4 only.</summary>
     [Required]
     public string BindAddress { get; set; } = "::";

@@ -27,40 +27,77 @@ public sealed partial class UdpReceiver(
     private const int ReceiveBufferSize = 65_536;
 
     private readonly TaskCompletionSource<IPEndPoint> _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<IPEndPoint?> _forzaBound = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<EndPoint, string> _sourceIds = new();
     private readonly IDatagramSink[] _sinks = [.. sinks];
 
     /// <summary>Completes with the local endpoint once the socket is bound (the port when 0 was asked for).</summary>
     public Task<IPEndPoint> Bound => _bound.Task;
 
+    /// <summary>Completes with the Ingest:ForzaPort socket's endpoint once bound; null when there is none.</summary>
+    public Task<IPEndPoint?> ForzaBound => _forzaBound.Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        Socket socket;
-        try
+        var o = options.Value;
+        var ports = new List<(int Port, string Setting)> { (o.UdpPort, "Ingest:UdpPort") };
+        if (o.ForzaPort > 0 && o.ForzaPort != o.UdpPort)
         {
-            socket = Bind(options.Value);
+            ports.Add((o.ForzaPort, "Ingest:ForzaPort"));
         }
-        catch (Exception e) when (e is SocketException or FormatException)
+        else
         {
-            LogBindFailed(logger, options.Value.BindAddress, options.Value.UdpPort, e.Message);
-            _bound.TrySetException(e);
-            throw;
+            _forzaBound.TrySetResult(null);
         }
 
-        using var _ = socket;
-        var local = (IPEndPoint)socket.LocalEndPoint!;
-        LogListening(logger, local);
-        _bound.TrySetResult(local);
-        using var watching = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var kernelDrops = WatchKernelDropsAsync(socket, watching.Token);
+        var sockets = new List<Socket>();
         try
         {
-            await ReceiveAsync(socket, local, stoppingToken);
+            foreach (var (port, setting) in ports)
+            {
+                try
+                {
+                    sockets.Add(TelemetrySocket.Bind(IPAddress.Parse(o.BindAddress), port, o.ReceiveBufferBytes));
+                }
+                catch (Exception e) when (e is SocketException or FormatException)
+                {
+                    LogBindFailed(logger, o.BindAddress, port, e.Message, setting);
+                    _bound.TrySetException(e);
+                    _forzaBound.TrySetException(e);
+                    throw;
+                }
+            }
+
+            var locals = sockets.Select(s => (IPEndPoint)s.LocalEndPoint!).ToArray();
+            foreach (var local in locals)
+            {
+                LogListening(logger, local);
+            }
+
+            _bound.TrySetResult(locals[0]);
+            if (locals.Length > 1)
+            {
+                _forzaBound.TrySetResult(locals[1]);
+            }
+
+            using var watching = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var kernelDrops = WatchKernelDropsAsync(sockets, watching.Token);
+            try
+            {
+                await Task.WhenAll(sockets.Select((s, i) => ReceiveAsync(s, locals[i], stoppingToken)));
+            }
+            finally
+            {
+                await watching.CancelAsync();
+                await kernelDrops;
+            }
         }
         finally
         {
-            await watching.CancelAsync();
-            await kernelDrops;
+            foreach (var socket in sockets)
+            {
+                socket.Dispose();
+            }
         }
     }
 
@@ -68,7 +105,7 @@ public sealed partial class UdpReceiver(
     /// Once a second, what the kernel dropped for this socket (its buffer full: ingest fell behind, or a burst larger
     /// than Ingest:ReceiveBufferBytes), as a drop reason of its own; logged when it grows, at most once a minute.
     /// </summary>
-    private async Task WatchKernelDropsAsync(Socket socket, CancellationToken cancellationToken)
+    private async Task WatchKernelDropsAsync(IReadOnlyList<Socket> sockets, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
         long logged = 0;
@@ -77,7 +114,16 @@ public sealed partial class UdpReceiver(
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                if (KernelDrops.Read(socket) is not { } drops)
+                long? read = null;
+                foreach (var socket in sockets)
+                {
+                    if (KernelDrops.Read(socket) is { } count)
+                    {
+                        read = (read ?? 0) + count;
+                    }
+                }
+
+                if (read is not { } drops)
                 {
                     continue;
                 }
@@ -117,7 +163,7 @@ public sealed partial class UdpReceiver(
         })
         {
             IsBackground = true,
-            Name = "UDP receive",
+            Name = $"UDP receive :{local.Port}",
         };
         thread.Start();
         return WaitAsync(socket, done.Task, stoppingToken);
@@ -231,14 +277,11 @@ public sealed partial class UdpReceiver(
         return _sourceIds.GetOrAdd(remote, static r => TelemetrySocket.Source((IPEndPoint)r).ToString());
     }
 
-    private static Socket Bind(IngestOptions options) =>
-        TelemetrySocket.Bind(IPAddress.Parse(options.BindAddress), options.UdpPort, options.ReceiveBufferBytes);
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening for game telemetry on UDP {EndPoint}")]
     private static partial void LogListening(ILogger logger, IPEndPoint endPoint);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Cannot listen on UDP {Address} port {Port}: {Reason}. Is another program (or ingest) using it? Set Ingest:UdpPort to choose another.")]
-    private static partial void LogBindFailed(ILogger logger, string address, int port, string reason);
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Cannot listen on UDP {Address} port {Port}: {Reason}. Is another program (or ingest) using it? Set {Setting} to choose another.")]
+    private static partial void LogBindFailed(ILogger logger, string address, int port, string reason, string setting);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The kernel dropped {New} datagrams ({Total} in all) that ingest could not take in time: the socket's receive buffer ({Bytes} bytes asked, Ingest:ReceiveBufferBytes) was full. Counted as formulatel.ingest.datagrams.dropped{{reason=kernel}}")]
     private static partial void LogKernelDrops(ILogger logger, long @new, long total, int bytes);
