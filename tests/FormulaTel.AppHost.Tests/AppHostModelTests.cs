@@ -43,6 +43,27 @@ public class AppHostModelTests
     }
 
     [Fact]
+    public async Task Forza_gets_a_udp_port_of_its_own_only_when_asked()
+    {
+        await using (var shared = await Model("FORMULATEL_STACK=embedded"))
+        {
+            Assert.DoesNotContain(shared.Resources.Single(r => r.Name == "ingest").Annotations.OfType<EndpointAnnotation>(), e => e.Name == "forza");
+        }
+
+        await using var builder = await Model("FORMULATEL_STACK=embedded", "FormulaTel:ForzaPort=5300");
+        var ingest = builder.Resources.Single(r => r.Name == "ingest");
+        var forza = ingest.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "forza");
+        Assert.Equal((ProtocolType.Udp, 5300, 5300, false), (forza.Protocol, forza.Port, forza.TargetPort, forza.IsProxied));
+        var environment = new Dictionary<string, object>();
+        foreach (var annotation in ingest.Annotations.OfType<EnvironmentCallbackAnnotation>())
+        {
+            await annotation.Callback(new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run), ingest, environment));
+        }
+
+        Assert.Equal("5300", environment["Ingest__ForzaPort"].ToString());
+    }
+
+    [Fact]
     public async Task A_bad_stack_setting_stops_the_AppHost_with_a_clear_error()
     {
         var error = await Assert.ThrowsAnyAsync<Exception>(() => Model("FORMULATEL_STACK=cloud"));

@@ -1,23 +1,31 @@
 using System.Text.Json;
 using FormulaTel.Games;
 using FormulaTel.Games.F1;
+using FormulaTel.Games.Forza;
 using FormulaTel.Protos.V1;
 using Google.Protobuf.WellKnownTypes;
 using SharpFuzz;
 
-// Every input is an untrusted datagram: validate, map into spec frames, and (when valid) write the spec JSON of the
-// decode command. Any exception is a finding. State (the active-car tracker) is kept across inputs, as in ingest.
-// Instrumented code may only run inside Run (it writes to the coverage map Run sets up): create the mapper there.
-F1FrameMapper? mapper = null;
+// Every input is an untrusted datagram: given to the game decoder that recognises it (F1 or Forza) and mapped into
+// spec frames, and (when valid) written as the decode command's spec JSON. Any exception is a finding. State (F1's
+// active cars, Forza's sessions) is kept across inputs, as in ingest.
+// Instrumented code may only run inside Run (it writes to the coverage map Run sets up): create the decoders there.
+GameDecoders? games = null;
 var frames = new List<TelemetryFrame>();
 var receivedAt = Timestamp.FromDateTime(DateTime.UnixEpoch);
 
 Fuzzer.LibFuzzer.Run(datagram =>
 {
-    mapper ??= new F1FrameMapper(new F1ActiveCars());
+    games ??= new GameDecoders([new F1Game(new F1FrameMapper(new F1ActiveCars())), new ForzaGame(new ForzaFrameMapper(new ForzaSessions()))]);
     frames.Clear();
-    mapper.Map(datagram, "fuzz", receivedAt, frames);
-    if (F1Decoder.Validate(datagram, out _) == DatagramDropReason.None)
+    games.Map(datagram, "fuzz", receivedAt, frames);
+    if (ForzaDatagram.Recognises(datagram))
+    {
+        using var json = new MemoryStream();
+        using var writer = new Utf8JsonWriter(json);
+        ForzaSpecJson.Write(writer, datagram);
+    }
+    else if (F1Decoder.Validate(datagram, out _) == DatagramDropReason.None)
     {
         using var json = new MemoryStream();
         using var writer = new Utf8JsonWriter(json);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Fuzzes the F1 decoder, mapper and spec JSON writer with libFuzzer, through SharpFuzz.
+# Fuzzes the game decoders (F1 and Forza), their mappers and spec JSON writers with libFuzzer, through SharpFuzz.
 #   bash tests/FormulaTel.Fuzz/fuzz.sh [SECONDS]      (default 1800; 0 runs until stopped)
 # Installs clang-14 and its fuzzer runtime (Debian) and SharpFuzz's instrumenting tool when missing, builds the driver,
-# publishes the target, instruments FormulaTel.Ingest.dll, seeds the corpus with the real captures and runs.
+# publishes the target, instruments the game libraries, seeds the corpus with the real F1 and Forza captures and runs.
 # Findings (inputs that made the target throw) land in artifacts/fuzz/findings/; replay one with
 #   dotnet run --project FormulaTel.Ingest -- decode artifacts/fuzz/findings/crash-...
 set -euo pipefail
@@ -30,11 +30,16 @@ clang++-14 -O2 -fsanitize=fuzzer "$here/libfuzzer-dotnet-driver.cc" -o "$out/lib
 echo "==> publishing and instrumenting the target"
 rm -rf "$out/target"
 dotnet publish "$here/FormulaTel.Fuzz.csproj" -c Release -o "$out/target" -nologo -v:q
-"$out/tools/sharpfuzz" "$out/target/FormulaTel.Ingest.dll"
+for library in FormulaTel.Games FormulaTel.Games.F1 FormulaTel.Games.Forza; do
+  "$out/tools/sharpfuzz" "$out/target/$library.dll"
+done
 
 fixtures="${FORMULATEL_FIXTURES:-$root/../shared/fixtures/f1}"
 if [ -z "$(ls -A "$out/corpus")" ] && [ -d "$fixtures/packets" ]; then
   cp "$fixtures"/packets/*.bin "$out/corpus/"
+  if [ -d "$fixtures/../forza/packets" ]; then
+    cp "$fixtures"/../forza/packets/*.bin "$out/corpus/"
+  fi
 fi
 
 echo "==> fuzzing for ${seconds}s (0 = until stopped)"
