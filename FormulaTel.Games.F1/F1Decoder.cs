@@ -12,25 +12,6 @@ public static class F1Decoder
     public const ushort Format2024 = 2024;
     public const ushort Format2025 = 2025;
 
-    // Spec sizes by packet id: format 2023 has ids 0..13, 2024 adds 14 (TimeTrial).
-    private static readonly int[] Sizes2023 =
-        [1349, 644, 1131, 45, 1306, 1107, 1352, 1239, 1020, 1218, 953, 1460, 231, 217];
-
-    private static readonly int[] Sizes2024 =
-        [1349, 753, 1285, 45, 1350, 1133, 1352, 1239, 1020, 1306, 953, 1460, 231, 237, 101];
-
-    // 2025 adds 15 (LapPositions).
-    private static readonly int[] Sizes2025 =
-        [1349, 753, 1285, 45, 1284, 1133, 1352, 1239, 1042, 954, 1041, 1460, 231, 273, 101, 1131];
-
-    private static int[]? Sizes(ushort format) => format switch
-    {
-        Format2023 => Sizes2023,
-        Format2024 => Sizes2024,
-        Format2025 => Sizes2025,
-        _ => null,
-    };
-
     /// <summary>The formats this decoder reads.</summary>
     public static readonly ushort[] Formats = [Format2023, Format2024, Format2025];
 
@@ -43,9 +24,8 @@ public static class F1Decoder
         }
     }
 
-    /// <summary>The spec size of a packet in a format; -1 when the format does not define it.</summary>
-    public static int SpecSize(ushort format, F1PacketId id) =>
-        Sizes(format) is { } sizes && (int)id < sizes.Length ? sizes[(int)id] : -1;
+    /// <summary>The spec size of a packet in a format (its layout's, from <see cref="F1Packets"/>); -1 when the format does not define it.</summary>
+    public static int SpecSize(ushort format, F1PacketId id) => F1Packets.Find(format, (byte)id)?.Size ?? -1;
 
     /// <summary>
     /// Validates <paramref name="datagram"/>: header, format, id, and the spec size for that id. An Event may be
@@ -60,12 +40,12 @@ public static class F1Decoder
         }
 
         header = MemoryMarshal.Read<F1PacketHeader>(datagram);
-        if (Sizes(header.PacketFormat) is not { } sizes)
+        if (!F1Packets.Reads(header.PacketFormat))
         {
             return DatagramDropReason.UnknownFormat;
         }
 
-        if (header.PacketId >= sizes.Length)
+        if (F1Packets.Find(header.PacketFormat, header.PacketId) is not { } packet)
         {
             return DatagramDropReason.UnknownPacketId;
         }
@@ -83,7 +63,7 @@ public static class F1Decoder
                 : DatagramDropReason.None;
         }
 
-        return datagram.Length == sizes[header.PacketId] ? DatagramDropReason.None : DatagramDropReason.WrongLength;
+        return datagram.Length == packet.Size ? DatagramDropReason.None : DatagramDropReason.WrongLength;
     }
 
     /// <summary>Reads a validated Event datagram, whatever its length: missing trailing bytes read as zero.</summary>

@@ -19,39 +19,8 @@ public static class F1SpecJson
     public static void Write(Utf8JsonWriter writer, ReadOnlySpan<byte> datagram)
     {
         var header = MemoryMarshal.Read<F1PacketHeader>(datagram);
-        var is2024 = header.PacketFormat >= F1Decoder.Format2024;
-        var is2025 = header.PacketFormat >= F1Decoder.Format2025;
-        object packet = (F1PacketId)header.PacketId switch
-        {
-            F1PacketId.Participants when is2025 => MemoryMarshal.Read<PacketParticipantsData2025>(datagram),
-            F1PacketId.FinalClassification when is2025 => MemoryMarshal.Read<PacketFinalClassificationData2025>(datagram),
-            F1PacketId.LobbyInfo when is2025 => MemoryMarshal.Read<PacketLobbyInfoData2025>(datagram),
-            F1PacketId.CarDamage when is2025 => MemoryMarshal.Read<PacketCarDamageData2025>(datagram),
-            F1PacketId.MotionEx when is2025 => MemoryMarshal.Read<PacketMotionExData2025>(datagram),
-            F1PacketId.LapPositions when is2025 => MemoryMarshal.Read<PacketLapPositionsData>(datagram),
-            F1PacketId.Motion => MemoryMarshal.Read<PacketMotionData>(datagram),
-            F1PacketId.Session when is2024 => MemoryMarshal.Read<PacketSessionData2024>(datagram),
-            F1PacketId.Session => MemoryMarshal.Read<PacketSessionData>(datagram),
-            F1PacketId.LapData when is2024 => MemoryMarshal.Read<PacketLapData2024>(datagram),
-            F1PacketId.LapData => MemoryMarshal.Read<PacketLapData>(datagram),
-            F1PacketId.Event => F1Decoder.ReadEvent(datagram),
-            F1PacketId.Participants when is2024 => MemoryMarshal.Read<PacketParticipantsData2024>(datagram),
-            F1PacketId.Participants => MemoryMarshal.Read<PacketParticipantsData>(datagram),
-            F1PacketId.CarSetups when is2024 => MemoryMarshal.Read<PacketCarSetupData2024>(datagram),
-            F1PacketId.CarSetups => MemoryMarshal.Read<PacketCarSetupData>(datagram),
-            F1PacketId.CarTelemetry => MemoryMarshal.Read<PacketCarTelemetryData>(datagram),
-            F1PacketId.CarStatus => MemoryMarshal.Read<PacketCarStatusData>(datagram),
-            F1PacketId.FinalClassification => MemoryMarshal.Read<PacketFinalClassificationData>(datagram),
-            F1PacketId.LobbyInfo when is2024 => MemoryMarshal.Read<PacketLobbyInfoData2024>(datagram),
-            F1PacketId.LobbyInfo => MemoryMarshal.Read<PacketLobbyInfoData>(datagram),
-            F1PacketId.CarDamage => MemoryMarshal.Read<PacketCarDamageData>(datagram),
-            F1PacketId.SessionHistory => MemoryMarshal.Read<PacketSessionHistoryData>(datagram),
-            F1PacketId.TyreSets => MemoryMarshal.Read<PacketTyreSetsData>(datagram),
-            F1PacketId.MotionEx when is2024 => MemoryMarshal.Read<PacketMotionExData2024>(datagram),
-            F1PacketId.MotionEx => MemoryMarshal.Read<PacketMotionExData>(datagram),
-            F1PacketId.TimeTrial when is2024 => MemoryMarshal.Read<PacketTimeTrialData>(datagram),
-            var id => throw new ArgumentException($"packet id {(int)id} is not defined in format {header.PacketFormat}", nameof(datagram)),
-        };
+        var packet = F1Packets.Find(header.PacketFormat, header.PacketId)?.Read(datagram)
+            ?? throw new ArgumentException($"packet id {header.PacketId} is not defined in format {header.PacketFormat}", nameof(datagram));
 
         if (packet is PacketEventData e)
         {

@@ -1,0 +1,190 @@
+using FormulaTel.Protos.V1;
+using Google.Protobuf.WellKnownTypes;
+
+namespace FormulaTel.Games.F1;
+
+// History, results and the lobby: session history, tyre sets, final classification, lobby, time trial.
+public sealed partial class F1FrameMapper
+{
+    internal static void MapSessionHistory(in PacketSessionHistoryData packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+    {
+        if (packet.CarIdx >= F1Limits.MaxCars)
+        {
+            return;
+        }
+
+        var history = new SessionHistory
+        {
+            BestLapNumber = packet.BestLapTimeLapNum,
+            BestSector1LapNumber = packet.BestSector1LapNum,
+            BestSector2LapNumber = packet.BestSector2LapNum,
+            BestSector3LapNumber = packet.BestSector3LapNum,
+        };
+        for (var i = 0; i < Math.Min((int)packet.NumLaps, 100); i++)
+        {
+            ref readonly var lap = ref packet.LapHistoryData[i];
+            history.Laps.Add(new LapRecord
+            {
+                LapTimeMs = lap.LapTimeInMS,
+                Sector1TimeMs = SectorMs(lap.Sector1TimeMinutes, lap.Sector1TimeInMS),
+                Sector2TimeMs = SectorMs(lap.Sector2TimeMinutes, lap.Sector2TimeInMS),
+                Sector3TimeMs = SectorMs(lap.Sector3TimeMinutes, lap.Sector3TimeInMS),
+                LapValid = (lap.LapValidBitFlags & 0x01) != 0,
+                Sector1Valid = (lap.LapValidBitFlags & 0x02) != 0,
+                Sector2Valid = (lap.LapValidBitFlags & 0x04) != 0,
+                Sector3Valid = (lap.LapValidBitFlags & 0x08) != 0,
+            });
+        }
+
+        for (var i = 0; i < Math.Min((int)packet.NumTyreStints, 8); i++)
+        {
+            ref readonly var stint = ref packet.TyreStintsHistoryData[i];
+            history.TyreStints.Add(Stint(stint.EndLap, stint.TyreActualCompound, stint.TyreVisualCompound));
+        }
+
+        var frame = Frame(in packet.Header, packet.CarIdx, sourceId, receivedAt);
+        frame.SessionHistory = history;
+        output.Add(frame);
+    }
+
+    private static TyreStint Stint(byte endLap, byte actual, byte visual) => new()
+    {
+        EndLap = endLap == 255 ? 0u : endLap,
+        ActualCompound = F1Names.ActualCompound(actual),
+        VisualCompound = F1Names.VisualCompound(visual),
+    };
+
+    internal static void MapTyreSets(in PacketTyreSetsData packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+    {
+        if (packet.CarIdx >= F1Limits.MaxCars)
+        {
+            return;
+        }
+
+        var sets = new TyreSets { FittedIndex = packet.FittedIdx };
+        for (var i = 0; i < 20; i++)
+        {
+            ref readonly var set = ref packet.TyreSetData[i];
+            sets.Sets.Add(new TyreSet
+            {
+                ActualCompound = F1Names.ActualCompound(set.ActualTyreCompound),
+                VisualCompound = F1Names.VisualCompound(set.VisualTyreCompound),
+                Wear = Ratio(set.Wear),
+                Available = set.Available != 0,
+                RecommendedSession = set.RecommendedSession,
+                LifeSpanLaps = set.LifeSpan,
+                UsableLifeLaps = set.UsableLife,
+                LapDeltaTimeMs = set.LapDeltaTime,
+                Fitted = set.Fitted != 0,
+            });
+        }
+
+        var frame = Frame(in packet.Header, packet.CarIdx, sourceId, receivedAt);
+        frame.TyreSets = sets;
+        output.Add(frame);
+    }
+
+    internal static void MapFinalClassification(in PacketFinalClassificationData packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+    {
+        for (var i = 0; i < Math.Min((int)packet.NumCars, F1Limits.MaxCars); i++)
+        {
+            ref readonly var c = ref packet.ClassificationData[i];
+            var result = new FinalClassification
+            {
+                Position = c.Position, Laps = c.NumLaps, GridPosition = c.GridPosition, Points = c.Points, PitStops = c.NumPitStops,
+                ResultStatus = c.ResultStatus <= 7 ? (ResultStatus)c.ResultStatus : ResultStatus.Invalid,
+                BestLapTimeMs = c.BestLapTimeInMS, TotalRaceTimeS = c.TotalRaceTime, PenaltiesS = c.PenaltiesTime, Penalties = c.NumPenalties,
+                ClassifiedCars = packet.NumCars,
+            };
+            for (var s = 0; s < Math.Min((int)c.NumTyreStints, 8); s++)
+            {
+                result.TyreStints.Add(Stint(c.TyreStintsEndLaps[s], c.TyreStintsActual[s], c.TyreStintsVisual[s]));
+            }
+
+            var frame = Frame(in packet.Header, i, sourceId, receivedAt);
+            frame.FinalClassification = result;
+            output.Add(frame);
+        }
+    }
+
+    internal static void MapFinalClassification2025(in PacketFinalClassificationData2025 packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+    {
+        for (var i = 0; i < Math.Min((int)packet.NumCars, F1Limits.MaxCars); i++)
+        {
+            ref readonly var c = ref packet.ClassificationData[i];
+            var result = new FinalClassification
+            {
+                Position = c.Position, Laps = c.NumLaps, GridPosition = c.GridPosition, Points = c.Points, PitStops = c.NumPitStops,
+                ResultStatus = c.ResultStatus <= 7 ? (ResultStatus)c.ResultStatus : ResultStatus.Invalid, ResultReason = c.ResultReason,
+                BestLapTimeMs = c.BestLapTimeInMS, TotalRaceTimeS = c.TotalRaceTime, PenaltiesS = c.PenaltiesTime, Penalties = c.NumPenalties,
+                ClassifiedCars = packet.NumCars,
+            };
+            for (var s = 0; s < Math.Min((int)c.NumTyreStints, 8); s++)
+            {
+                result.TyreStints.Add(Stint(c.TyreStintsEndLaps[s], c.TyreStintsActual[s], c.TyreStintsVisual[s]));
+            }
+
+            var frame = Frame(in packet.Header, i, sourceId, receivedAt);
+            frame.FinalClassification = result;
+            output.Add(frame);
+        }
+    }
+
+    private static LobbyPlayer Lobby(ushort format, byte ai, byte team, byte nationality, byte platform, string name, byte carNumber, byte ready, bool telemetryPublic, byte players) => new()
+    {
+        Name = name, Team = F1Names.Team(format, team), TeamId = team, CarNumber = carNumber, AiControlled = ai != 0,
+        NationalityId = nationality, Platform = F1Names.Platform(platform), ReadyStatus = ready, TelemetryPublic = telemetryPublic, Players = players,
+    };
+
+    internal static void MapLobby(in PacketLobbyInfoData packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+    {
+        for (var i = 0; i < Math.Min((int)packet.NumPlayers, F1Limits.MaxCars); i++)
+        {
+            ref readonly var p = ref packet.LobbyPlayers[i];
+            var frame = Frame(in packet.Header, i, sourceId, receivedAt);
+            frame.LobbyPlayer = Lobby(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.Nationality, p.Platform, p.Name.Decode(), p.CarNumber, p.ReadyStatus, telemetryPublic: false, packet.NumPlayers);
+            output.Add(frame);
+        }
+    }
+
+    internal static void MapLobby2024(in PacketLobbyInfoData2024 packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+    {
+        for (var i = 0; i < Math.Min((int)packet.NumPlayers, F1Limits.MaxCars); i++)
+        {
+            ref readonly var p = ref packet.LobbyPlayers[i];
+            var frame = Frame(in packet.Header, i, sourceId, receivedAt);
+            frame.LobbyPlayer = Lobby(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.Nationality, p.Platform, p.Name.Decode(), p.CarNumber, p.ReadyStatus, p.YourTelemetry != 0, packet.NumPlayers);
+            output.Add(frame);
+        }
+    }
+
+    internal static void MapLobby2025(in PacketLobbyInfoData2025 packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+    {
+        for (var i = 0; i < Math.Min((int)packet.NumPlayers, F1Limits.MaxCars); i++)
+        {
+            ref readonly var p = ref packet.LobbyPlayers[i];
+            var frame = Frame(in packet.Header, i, sourceId, receivedAt);
+            frame.LobbyPlayer = Lobby(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.Nationality, p.Platform, p.Name.Decode(), p.CarNumber, p.ReadyStatus, p.YourTelemetry != 0, packet.NumPlayers);
+            output.Add(frame);
+        }
+    }
+
+    private static TimeTrialLap TrialLap(in TimeTrialDataSet d) => new()
+    {
+        CarIndex = d.CarIdx, TeamId = d.TeamId, LapTimeMs = d.LapTimeInMS, Sector1TimeMs = d.Sector1TimeInMS, Sector2TimeMs = d.Sector2TimeInMS,
+        Sector3TimeMs = d.Sector3TimeInMS, TractionControl = d.TractionControl, GearboxAssist = d.GearboxAssist, AntiLockBrakes = d.AntiLockBrakes != 0,
+        EqualCarPerformance = d.EqualCarPerformance != 0, CustomSetup = d.CustomSetup != 0, Valid = d.Valid != 0,
+    };
+
+    internal static void MapTimeTrial(in PacketTimeTrialData packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+    {
+        var frame = Frame(in packet.Header, packet.Header.PlayerCarIndex, sourceId, receivedAt);
+        frame.TimeTrial = new TimeTrial
+        {
+            PlayerSessionBest = TrialLap(in packet.PlayerSessionBestDataSet),
+            PersonalBest = TrialLap(in packet.PersonalBestDataSet),
+            Rival = TrialLap(in packet.RivalDataSet),
+        };
+        output.Add(frame);
+    }
+}
