@@ -40,12 +40,12 @@ public static class F1Decoder
         }
 
         header = MemoryMarshal.Read<F1PacketHeader>(datagram);
-        if (!F1Packets.Reads(header.PacketFormat))
+        if (F1Packets.Sizes(header.PacketFormat) is not { } sizes)
         {
             return DatagramDropReason.UnknownFormat;
         }
 
-        if (F1Packets.Find(header.PacketFormat, header.PacketId) is not { } packet)
+        if (header.PacketId >= sizes.Length || sizes[header.PacketId] < 0)
         {
             return DatagramDropReason.UnknownPacketId;
         }
@@ -63,7 +63,7 @@ public static class F1Decoder
                 : DatagramDropReason.None;
         }
 
-        return datagram.Length == packet.Size ? DatagramDropReason.None : DatagramDropReason.WrongLength;
+        return datagram.Length == sizes[header.PacketId] ? DatagramDropReason.None : DatagramDropReason.WrongLength;
     }
 
     /// <summary>Reads a validated Event datagram, whatever its length: missing trailing bytes read as zero.</summary>

@@ -12,11 +12,29 @@ public static class F1Packets
 {
     private static readonly F1Packet?[][] ByFormat = [.. F1Decoder.Formats.Select(Build)];
 
+    // The sizes again as one plain array per format, for validation on the hot path (every datagram): the same
+    // numbers, read without going through the entries (static readonly arrays the JIT treats as constants).
+    private static readonly int[] Sizes2023 = SizesOf(0);
+    private static readonly int[] Sizes2024 = SizesOf(1);
+    private static readonly int[] Sizes2025 = SizesOf(2);
+
     /// <summary>Every packet of every format.</summary>
     public static IEnumerable<F1Packet> All => ByFormat.SelectMany(f => f).OfType<F1Packet>();
 
     /// <summary>Whether the decoder reads this packet format.</summary>
     public static bool Reads(ushort format) => Index(format) >= 0;
+
+    /// <summary>A format's packet sizes by id (-1 for an id it does not define), or null for a format not read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int[]? Sizes(ushort format) => format switch
+    {
+        F1Decoder.Format2023 => Sizes2023,
+        F1Decoder.Format2024 => Sizes2024,
+        F1Decoder.Format2025 => Sizes2025,
+        _ => null,
+    };
+
+    private static int[] SizesOf(int formatIndex) => [.. ByFormat[formatIndex].Select(p => p?.Size ?? -1)];
 
     /// <summary>The packet a format defines for an id, or null.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
