@@ -220,6 +220,32 @@ public sealed class PanelTests : IDisposable
     }
 
     [Fact]
+    public void What_a_game_does_not_send_is_said_so_not_shown_as_zeros()
+    {
+        var notSent = GameFeatures.NotSent(Protos.V1.Game.ForzaHorizon);
+        var car = _context.Render<CarPanel>(p => p.Add(c => c.State, Car() with { FuelRatio = 0.42f }).Add(c => c.NotSent, notSent).Add(c => c.Game, "Forza Horizon"));
+        Assert.Equal("not sent by this game", car.Find("[data-testid=not-sent-drs]").TextContent);
+        Assert.Equal("not sent by this game", car.Find("[data-testid=not-sent-ers]").TextContent);
+        Assert.Contains("42 %", car.Find("[data-testid=fuel]").TextContent);
+        Assert.Empty(car.FindAll("[data-testid=rev-lights]"));
+
+        var tyres = _context.Render<TyresPanel>(p => p.Add(c => c.State, Car() with { Tyres = Tyres }).Add(c => c.NotSent, notSent));
+        Assert.DoesNotContain("psi", tyres.Markup);
+        Assert.DoesNotContain("wear", tyres.Find(".tyre-grid").TextContent); // Horizon sends no wear
+        Assert.Contains("pressures", tyres.Find("[data-testid=tyres]").TextContent);
+
+        var header = _context.Render<SessionHeader>(p => p.Add(c => c.Info, new SessionInfo()).Add(c => c.NotSent, notSent).Add(c => c.Game, "Forza Horizon"));
+        Assert.Equal("Forza Horizon", header.Find("[data-testid=game]").TextContent);
+        Assert.Equal("Track not sent by this game", header.Find("[data-testid=track]").TextContent);
+        Assert.NotNull(header.Find("[data-testid=not-sent-weather]"));
+
+        // F1 sends them all: nothing is said missing.
+        var f1 = _context.Render<CarPanel>(p => p.Add(c => c.State, Car()).Add(c => c.NotSent, GameFeatures.NotSent(Protos.V1.Game.F125)));
+        Assert.Empty(f1.FindAll(".not-sent"));
+        Assert.NotEmpty(f1.FindAll("[data-testid=rev-lights]"));
+    }
+
+    [Fact]
     public void Whole_session_panels_render_again_only_when_what_they_show_changed()
     {
         IReadOnlyList<CarState> cars = [Car(0) with { Position = 1 }];
