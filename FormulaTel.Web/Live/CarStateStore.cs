@@ -153,7 +153,9 @@ public sealed class CarStateStore
                 break;
             case TelemetryFrame.PayloadOneofCase.Participant:
                 var p = frame.Participant;
-                var summary = new CarSummary(car, p.Name, p.Team, (int)p.RaceNumber, envelope.IsPlayerCar);
+                // Forza sends no names: its one car is the player's.
+                var name = p.Name.Length > 0 ? p.Name : envelope.IsPlayerCar ? "You" : $"Car {car + 1}";
+                var summary = new CarSummary(car, name, p.Team, (int)p.RaceNumber, envelope.IsPlayerCar);
                 if (!session.Participants.TryGetValue(car, out var known) || known != summary)
                 {
                     session.Participants[car] = summary;

@@ -40,6 +40,12 @@ public sealed class ForzaLiveViewTests(EmbeddedStackFixture stack, ITestOutputHe
                 return forza is not null;
             }, "the Forza session listed by web", TimeSpan.FromSeconds(60));
             Assert.Contains(GameFeatures.Drs, forza!.NotSent);
+            await Eventually.Until(async () =>
+            {
+                forza = (await hub.InvokeAsync<IReadOnlyList<SessionSummary>>("GetSessions")).Single(s => s.SessionKey == forza.SessionKey);
+                return forza.Cars.Count == 1;
+            }, "the Forza car listed", TimeSpan.FromSeconds(30));
+            Assert.Equal(("You", true), (forza.Cars[0].Name, forza.Cars[0].IsPlayer));
             Assert.DoesNotContain(GameFeatures.TyreWear, forza.NotSent);
 
             using var playwright = await Playwright.CreateAsync();
