@@ -1,10 +1,10 @@
+using FormulaTel.Protos.V1;
+
 namespace FormulaTel.Games.F1;
 
 /// <summary>F1 23/24/25: format and session from the header, track and session type from the Session packet.</summary>
 public sealed class F1DatagramLabeler : IDatagramLabeler
 {
-    private static readonly string[] GameNames = ["F1 23", "F1 24", "F1 25"];
-
     public bool TryLabel(ReadOnlySpan<byte> datagram, out DatagramLabel label)
     {
         var reason = F1Decoder.Validate(datagram, out var header);
@@ -14,8 +14,7 @@ public sealed class F1DatagramLabeler : IDatagramLabeler
             return false;
         }
 
-        var game = GameNames[Array.IndexOf(F1Decoder.Formats, header.PacketFormat)];
-        label = new DatagramLabel(game, header.PacketFormat, header.SessionUID);
+        label = new DatagramLabel(F1Decoder.Game(header.PacketFormat).DisplayName(), header.PacketFormat, header.SessionUID);
         if (reason == DatagramDropReason.None && header.PacketId == (byte)F1PacketId.Session)
         {
             // The fields up to the track id sit at the same offsets in every format.

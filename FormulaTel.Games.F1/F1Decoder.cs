@@ -12,6 +12,14 @@ public static class F1Decoder
     public const ushort Format2024 = 2024;
     public const ushort Format2025 = 2025;
 
+    /// <summary>The spec's game for a packet format this decoder reads.</summary>
+    public static Protos.V1.Game Game(ushort format) => format switch
+    {
+        Format2025 => Protos.V1.Game.F125,
+        Format2024 => Protos.V1.Game.F124,
+        _ => Protos.V1.Game.F123,
+    };
+
     /// <summary>The formats this decoder reads.</summary>
     public static readonly ushort[] Formats = [Format2023, Format2024, Format2025];
 

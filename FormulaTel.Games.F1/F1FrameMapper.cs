@@ -30,12 +30,7 @@ public sealed partial class F1FrameMapper(F1ActiveCars activeCars)
 
     private static Envelope Envelope(in F1PacketHeader header, int carIndex, string sourceId, Timestamp receivedAt) => new()
     {
-        Game = header.PacketFormat switch
-        {
-            F1Decoder.Format2025 => Game.F125,
-            F1Decoder.Format2024 => Game.F124,
-            _ => Game.F123,
-        },
+        Game = F1Decoder.Game(header.PacketFormat),
         SourceId = sourceId,
         SessionUid = header.SessionUID,
         CarIndex = (uint)carIndex,

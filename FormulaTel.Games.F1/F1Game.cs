@@ -13,7 +13,7 @@ public sealed class F1Game(F1FrameMapper mapper) : IGameDecoder
     public int ShortestDatagram => F1PacketHeader.Size;
 
     public bool Recognises(ReadOnlySpan<byte> datagram) =>
-        datagram.Length >= sizeof(ushort) && Array.IndexOf(F1Decoder.Formats, BitConverter.ToUInt16(datagram)) >= 0;
+        datagram.Length >= sizeof(ushort) && F1Packets.Reads(BitConverter.ToUInt16(datagram));
 
     public DatagramDropReason Map(ReadOnlySpan<byte> datagram, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output) =>
         mapper.Map(datagram, sourceId, receivedAt, output);

@@ -39,32 +39,14 @@ public sealed class ForzaFrameMapper(ForzaSessions sessions)
             return DatagramDropReason.NotRacing;
         }
 
-        var hasDash = ForzaDatagram.HasDash(format);
-        float? raceTime = null;
-        ForzaSessions.LapProgress? progress = null;
-        if (hasDash)
-        {
-            ref readonly var d = ref ForzaDatagram.Dash(datagram, format);
-            (raceTime, progress) = (d.CurrentRaceTime, new ForzaSessions.LapProgress(d.LapNumber, d.DistanceTraveled));
-        }
-
-        var place = sessions.ObserveRacing(sourceId, sled.TimestampMS, raceTime, sled.CarOrdinal, at, progress);
-        var envelope = new Envelope
-        {
-            Game = ForzaDatagram.Game(format),
-            Format = (uint)format,
-            SourceId = sourceId,
-            SessionUid = place.SessionUid,
-            CarIndex = 0,
-            FrameId = place.FrameId,
-            SessionTimeS = place.SessionTimeS,
-            ReceivedAt = receivedAt,
-            IsPlayerCar = true,
-        };
-
-        if (hasDash)
+        ForzaSessions.Place place;
+        Envelope envelope;
+        if (ForzaDatagram.HasDash(format))
         {
             ref readonly var dash = ref ForzaDatagram.Dash(datagram, format);
+            place = sessions.ObserveRacing(sourceId, sled.TimestampMS, dash.CurrentRaceTime, sled.CarOrdinal, at,
+                new ForzaSessions.LapProgress(dash.LapNumber, dash.DistanceTraveled));
+            envelope = Envelope(format, sourceId, place, receivedAt);
             output.Add(new TelemetryFrame { Envelope = envelope, CarTelemetry = CarTelemetry(in sled, in dash) });
             output.Add(new TelemetryFrame { Envelope = envelope.Clone(), Motion = Motion(in sled, in dash) });
             output.Add(new TelemetryFrame { Envelope = envelope.Clone(), Lap = Lap(in dash, place.LapDistanceM) });
@@ -72,6 +54,8 @@ public sealed class ForzaFrameMapper(ForzaSessions sessions)
         }
         else
         {
+            place = sessions.ObserveRacing(sourceId, sled.TimestampMS, null, sled.CarOrdinal, at);
+            envelope = Envelope(format, sourceId, place, receivedAt);
             output.Add(new TelemetryFrame { Envelope = envelope, CarTelemetry = CarTelemetry(in sled) });
             output.Add(new TelemetryFrame { Envelope = envelope.Clone(), Motion = Motion(in sled) });
             output.Add(new TelemetryFrame { Envelope = envelope.Clone(), CarStatus = CarStatus(in sled, null) });
@@ -94,6 +78,19 @@ public sealed class ForzaFrameMapper(ForzaSessions sessions)
 
         return DatagramDropReason.None;
     }
+
+    private static Envelope Envelope(ForzaFormat format, string sourceId, ForzaSessions.Place place, Timestamp receivedAt) => new()
+    {
+        Game = ForzaDatagram.Game(format),
+        Format = (uint)format,
+        SourceId = sourceId,
+        SessionUid = place.SessionUid,
+        CarIndex = 0,
+        FrameId = place.FrameId,
+        SessionTimeS = place.SessionTimeS,
+        ReceivedAt = receivedAt,
+        IsPlayerCar = true,
+    };
 
     /// <summary>Forza's tyre temperatures are in °F; the spec's in °C.</summary>
     public static float Celsius(float fahrenheit) => (fahrenheit - 32f) * 5f / 9f;

@@ -1,6 +1,5 @@
 using FormulaTel.Ingest.Forwarding;
 using FormulaTel.Games;
-using FormulaTel.Games.F1;
 using FormulaTel.Games.Forza;
 using FormulaTel.Ingest.Publishing;
 using FormulaTel.Ingest.Recording;
@@ -36,13 +35,8 @@ public static class Extensions
         builder.Services.AddSingleton<FrameBuffer>();
 
         // The game families ingest reads; each datagram goes to the one that recognises it.
-        builder.Services.AddSingleton<F1ActiveCars>();
-        builder.Services.AddSingleton<F1FrameMapper>();
-        builder.Services.AddSingleton<IGameDecoder, F1Game>();
         builder.Services.AddSingleton(_ => new ForzaSessions());
-        builder.Services.AddSingleton<ForzaFrameMapper>();
-        builder.Services.AddSingleton<IGameDecoder, ForzaGame>();
-        builder.Services.AddSingleton<GameDecoders>();
+        builder.Services.AddSingleton(sp => KnownGames.Create(sp.GetRequiredService<ForzaSessions>()));
         builder.Services.AddSingleton<IDatagramLabeler>(sp => sp.GetRequiredService<GameDecoders>());
 
         // Every received datagram is also handed, unchanged, to the recorder and the forwarder. They are hosted

@@ -4,10 +4,11 @@ using FormulaTel.Games.Forza;
 
 namespace FormulaTel.Ingest;
 
-/// <summary>The game families ingest reads, for the command line and tests (the service gets them from its DI wiring).</summary>
+/// <summary>The game families ingest reads, in the order they are asked: the one list the service, the command line and
+/// the tests build their decoders from.</summary>
 public static class KnownGames
 {
-    /// <summary>Fresh decoders with state of their own (F1's active cars, Forza's sessions).</summary>
-    public static GameDecoders Create() =>
-        new([new F1Game(new F1FrameMapper(new F1ActiveCars())), new ForzaGame(new ForzaFrameMapper(new ForzaSessions()))]);
+    /// <summary>Decoders with state of their own (F1's active cars; Forza's sessions, given when someone else counts them).</summary>
+    public static GameDecoders Create(ForzaSessions? forzaSessions = null) =>
+        new([new F1Game(new F1FrameMapper(new F1ActiveCars())), new ForzaGame(new ForzaFrameMapper(forzaSessions ?? new ForzaSessions()))]);
 }

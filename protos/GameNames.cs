@@ -14,8 +14,4 @@ public static class GameNames
         Game.ForzaHorizon => "Forza Horizon",
         _ => "unknown",
     };
-
-    /// <summary>Forza Motorsport or Forza Horizon (Data Out): one car, the player's, and no session id of its own.</summary>
-    public static bool IsForza(this Game game) =>
-        game is Game.ForzaMotorsport or Game.ForzaMotorsport7 or Game.ForzaMotorsport2023 or Game.ForzaHorizon;
 }
