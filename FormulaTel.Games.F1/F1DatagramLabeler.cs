@@ -17,8 +17,8 @@ public sealed class F1DatagramLabeler : IDatagramLabeler
         label = new DatagramLabel(F1Decoder.Game(header.PacketFormat).DisplayName(), header.PacketFormat, header.SessionUID);
         if (reason == DatagramDropReason.None && header.PacketId == (byte)F1PacketId.Session)
         {
-            // The fields up to the track id sit at the same offsets in every format.
-            ref readonly var session = ref F1Decoder.View<PacketSessionData>(datagram);
+            // Every format's session starts with the same conditions.
+            ref readonly var session = ref F1Decoder.View<PacketSessionData>(datagram).Conditions;
             label = label with
             {
                 Track = session.TrackId < 0 ? null : F1Names.Track(session.TrackId),

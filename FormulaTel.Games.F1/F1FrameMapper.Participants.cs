@@ -3,13 +3,14 @@ using Google.Protobuf.WellKnownTypes;
 
 namespace FormulaTel.Games.F1;
 
-// Participants: who drives each car.
+// Participants: who drives each car; one mapping for every format's entry layout.
 public sealed partial class F1FrameMapper
 {
-    internal void MapParticipants(in PacketParticipantsData packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+    internal void MapParticipants<TEntry>(in F1PacketHeader header, byte numActiveCars, ReadOnlySpan<TEntry> participants, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+        where TEntry : unmanaged, IF1ParticipantEntry<TEntry>
     {
-        activeCars.ObserveParticipants(sourceId, packet.Header.SessionUID, Math.Min((int)packet.NumActiveCars, F1Limits.MaxCars));
-        var active = ActiveCars(in packet.Header, sourceId, stackalloc bool[F1Limits.MaxCars]);
+        activeCars.ObserveParticipants(sourceId, header.SessionUID, Math.Min((int)numActiveCars, F1Limits.MaxCars));
+        var active = ActiveCars(in header, sourceId, stackalloc bool[F1Limits.MaxCars]);
         for (var i = 0; i < F1Limits.MaxCars; i++)
         {
             if (!active[i])
@@ -17,71 +18,27 @@ public sealed partial class F1FrameMapper
                 continue;
             }
 
-            ref readonly var p = ref packet.Participants[i];
-            output.Add(new TelemetryFrame
+            ref readonly var p = ref participants[i];
+            ref readonly var identity = ref TEntry.Identity(in p);
+            var participant = new Participant
             {
-                Envelope = Envelope(in packet.Header, i, sourceId, receivedAt),
-                Participant = Participant(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.RaceNumber, p.Nationality, p.Name.Decode(), p.YourTelemetry, packet.NumActiveCars, p.Platform),
-            });
-        }
-    }
-
-    internal void MapParticipants2024(in PacketParticipantsData2024 packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
-    {
-        activeCars.ObserveParticipants(sourceId, packet.Header.SessionUID, Math.Min((int)packet.NumActiveCars, F1Limits.MaxCars));
-        var active = ActiveCars(in packet.Header, sourceId, stackalloc bool[F1Limits.MaxCars]);
-        for (var i = 0; i < F1Limits.MaxCars; i++)
-        {
-            if (!active[i])
+                Platform = F1Names.Platform(TEntry.Platform(in p)),
+                Name = TEntry.DecodeName(in p),
+                Team = F1Names.Team(header.PacketFormat, identity.TeamId),
+                TeamId = identity.TeamId,
+                RaceNumber = identity.RaceNumber,
+                AiControlled = identity.AiControlled != 0,
+                NationalityId = identity.Nationality,
+                TelemetryPublic = TEntry.YourTelemetry(in p) != 0,
+                ActiveCars = numActiveCars,
+            };
+            for (var c = 0; c < TEntry.LiveryColourCount(in p); c++)
             {
-                continue;
+                var colour = TEntry.LiveryColourAt(in p, c);
+                participant.LiveryColours.Add(new Colour { Red = colour.Red, Green = colour.Green, Blue = colour.Blue });
             }
 
-            ref readonly var p = ref packet.Participants[i];
-            output.Add(new TelemetryFrame
-            {
-                Envelope = Envelope(in packet.Header, i, sourceId, receivedAt),
-                Participant = Participant(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.RaceNumber, p.Nationality, p.Name.Decode(), p.YourTelemetry, packet.NumActiveCars, p.Platform),
-            });
+            output.Add(new TelemetryFrame { Envelope = Envelope(in header, i, sourceId, receivedAt), Participant = participant });
         }
     }
-
-    internal void MapParticipants2025(in PacketParticipantsData2025 packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
-    {
-        activeCars.ObserveParticipants(sourceId, packet.Header.SessionUID, Math.Min((int)packet.NumActiveCars, F1Limits.MaxCars));
-        var active = ActiveCars(in packet.Header, sourceId, stackalloc bool[F1Limits.MaxCars]);
-        for (var i = 0; i < F1Limits.MaxCars; i++)
-        {
-            if (!active[i])
-            {
-                continue;
-            }
-
-            // F1 25: 32-byte names, livery colours (not in the spec yet).
-            ref readonly var p = ref packet.Participants[i];
-            output.Add(new TelemetryFrame
-            {
-                Envelope = Envelope(in packet.Header, i, sourceId, receivedAt),
-                Participant = Participant(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.RaceNumber, p.Nationality, p.Name.Decode(), p.YourTelemetry, packet.NumActiveCars, p.Platform),
-            });
-            var colours = output[^1].Participant.LiveryColours;
-            for (var c = 0; c < Math.Min((int)p.NumColours, 4); c++)
-            {
-                colours.Add(new Colour { Red = p.LiveryColours[c].Red, Green = p.LiveryColours[c].Green, Blue = p.LiveryColours[c].Blue });
-            }
-        }
-    }
-
-    private static Participant Participant(ushort format, byte aiControlled, byte teamId, byte raceNumber, byte nationality, string name, byte yourTelemetry, byte activeCars, byte platform) => new()
-    {
-        Platform = F1Names.Platform(platform),
-        Name = name,
-        Team = F1Names.Team(format, teamId),
-        TeamId = teamId,
-        RaceNumber = raceNumber,
-        AiControlled = aiControlled != 0,
-        NationalityId = nationality,
-        TelemetryPublic = yourTelemetry != 0,
-        ActiveCars = activeCars,
-    };
 }

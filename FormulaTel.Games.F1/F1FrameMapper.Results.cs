@@ -130,41 +130,27 @@ public sealed partial class F1FrameMapper
         }
     }
 
-    private static LobbyPlayer Lobby(ushort format, byte ai, byte team, byte nationality, byte platform, string name, byte carNumber, byte ready, bool telemetryPublic, byte players) => new()
+    internal static void MapLobby<TEntry>(in F1PacketHeader header, byte numPlayers, ReadOnlySpan<TEntry> players, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+        where TEntry : unmanaged, IF1LobbyEntry<TEntry>
     {
-        Name = name, Team = F1Names.Team(format, team), TeamId = team, CarNumber = carNumber, AiControlled = ai != 0,
-        NationalityId = nationality, Platform = F1Names.Platform(platform), ReadyStatus = ready, TelemetryPublic = telemetryPublic, Players = players,
-    };
-
-    internal static void MapLobby(in PacketLobbyInfoData packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
-    {
-        for (var i = 0; i < Math.Min((int)packet.NumPlayers, F1Limits.MaxCars); i++)
+        for (var i = 0; i < Math.Min((int)numPlayers, F1Limits.MaxCars); i++)
         {
-            ref readonly var p = ref packet.LobbyPlayers[i];
-            var frame = Frame(in packet.Header, i, sourceId, receivedAt);
-            frame.LobbyPlayer = Lobby(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.Nationality, p.Platform, p.Name.Decode(), p.CarNumber, p.ReadyStatus, telemetryPublic: false, packet.NumPlayers);
-            output.Add(frame);
-        }
-    }
-
-    internal static void MapLobby2024(in PacketLobbyInfoData2024 packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
-    {
-        for (var i = 0; i < Math.Min((int)packet.NumPlayers, F1Limits.MaxCars); i++)
-        {
-            ref readonly var p = ref packet.LobbyPlayers[i];
-            var frame = Frame(in packet.Header, i, sourceId, receivedAt);
-            frame.LobbyPlayer = Lobby(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.Nationality, p.Platform, p.Name.Decode(), p.CarNumber, p.ReadyStatus, p.YourTelemetry != 0, packet.NumPlayers);
-            output.Add(frame);
-        }
-    }
-
-    internal static void MapLobby2025(in PacketLobbyInfoData2025 packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
-    {
-        for (var i = 0; i < Math.Min((int)packet.NumPlayers, F1Limits.MaxCars); i++)
-        {
-            ref readonly var p = ref packet.LobbyPlayers[i];
-            var frame = Frame(in packet.Header, i, sourceId, receivedAt);
-            frame.LobbyPlayer = Lobby(packet.Header.PacketFormat, p.AiControlled, p.TeamId, p.Nationality, p.Platform, p.Name.Decode(), p.CarNumber, p.ReadyStatus, p.YourTelemetry != 0, packet.NumPlayers);
+            ref readonly var p = ref players[i];
+            ref readonly var identity = ref TEntry.Identity(in p);
+            var frame = Frame(in header, i, sourceId, receivedAt);
+            frame.LobbyPlayer = new LobbyPlayer
+            {
+                Name = TEntry.DecodeName(in p),
+                Team = F1Names.Team(header.PacketFormat, identity.TeamId),
+                TeamId = identity.TeamId,
+                CarNumber = TEntry.CarNumber(in p),
+                AiControlled = identity.AiControlled != 0,
+                NationalityId = identity.Nationality,
+                Platform = F1Names.Platform(identity.Platform),
+                ReadyStatus = TEntry.ReadyStatus(in p),
+                TelemetryPublic = TEntry.TelemetryPublic(in p),
+                Players = numPlayers,
+            };
             output.Add(frame);
         }
     }

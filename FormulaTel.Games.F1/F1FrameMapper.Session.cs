@@ -3,132 +3,90 @@ using Google.Protobuf.WellKnownTypes;
 
 namespace FormulaTel.Games.F1;
 
-// Session: the common fields, then each format's forecast, marshal zones and F1-only details.
+// Session: the conditions and rules every format shares, then what F1 24 appended.
 public sealed partial class F1FrameMapper
 {
-    /// <summary>F1 23's Session: the common fields, then its own forecast and details.</summary>
-    internal static void MapSession2023(ReadOnlySpan<byte> datagram, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+    internal static void MapSession2023(in PacketSessionData packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
     {
-        MapSession(in F1Decoder.View<PacketSessionData>(datagram), sourceId, receivedAt, output);
-        AddSessionDetails2023(output[^1].Session, in F1Decoder.View<PacketSessionData>(datagram));
+        var session = MapSession(in packet.Header, in packet.Conditions, packet.WeatherForecastSamples, sourceId, receivedAt, output);
+        session.F1 = SessionDetails(packet.Conditions.Formula, in packet.Rules);
     }
 
-    /// <summary>
-    /// F1 24 appended to Session after the forecast samples; the common fields precede them and sit at the same
-    /// offsets in both formats (F1_24Tests checks), so one view reads them; then F1 24's own forecast and details.
-    /// </summary>
-    internal static void MapSession2024(ReadOnlySpan<byte> datagram, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+    /// <summary>F1 24 and 25: 64 forecast samples, then the same rules with more appended, and the sector starts.</summary>
+    internal static void MapSession2024(in PacketSessionData2024 packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
     {
-        MapSession(in F1Decoder.View<PacketSessionData>(datagram), sourceId, receivedAt, output);
-        AddSessionDetails2024(output[^1].Session, in F1Decoder.View<PacketSessionData2024>(datagram));
-    }
-
-    internal static void MapSession(in PacketSessionData packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
-    {
-        output.Add(new TelemetryFrame
+        var session = MapSession(in packet.Header, in packet.Conditions, packet.WeatherForecastSamples, sourceId, receivedAt, output);
+        session.Sector2StartM = packet.Sector2LapDistanceStart;
+        session.Sector3StartM = packet.Sector3LapDistanceStart;
+        var f1 = SessionDetails(packet.Conditions.Formula, in packet.Rules);
+        f1.EqualCarPerformance = packet.EqualCarPerformance != 0;
+        f1.RecoveryMode = packet.RecoveryMode;
+        f1.FlashbackLimit = packet.FlashbackLimit;
+        f1.CarDamage = packet.CarDamage;
+        f1.SafetyCarSetting = packet.SafetyCar;
+        f1.RedFlagsSetting = packet.RedFlags;
+        f1.ParcFermeRules = packet.ParcFermeRules != 0;
+        for (var i = 0; i < Math.Min((int)packet.NumSessionsInWeekend, 12); i++)
         {
-            Envelope = Envelope(in packet.Header, packet.Header.PlayerCarIndex, sourceId, receivedAt),
-            Session = new Session
-            {
-                Track = F1Names.Track(packet.TrackId),
-                TrackId = packet.TrackId,
-                TrackLengthM = packet.TrackLength,
-                SessionType = F1Names.SessionType(packet.Header.PacketFormat, packet.SessionType),
-                SessionTypeName = F1Names.SessionTypeName(packet.Header.PacketFormat, packet.SessionType),
-                Weather = packet.Weather <= 5 ? (Weather)packet.Weather : Weather.Clear,
-                AirTemperatureC = packet.AirTemperature,
-                TrackTemperatureC = packet.TrackTemperature,
-                TotalLaps = packet.TotalLaps,
-                TimeLeftS = packet.SessionTimeLeft,
-                DurationS = packet.SessionDuration,
-                PitSpeedLimitKph = packet.PitSpeedLimit,
-                SafetyCarStatus = packet.SafetyCarStatus <= 3 ? (SafetyCarStatus)packet.SafetyCarStatus : SafetyCarStatus.SafetyCarNone,
-                NetworkGame = packet.NetworkGame != 0,
-                Paused = packet.GamePaused != 0,
-            },
-        });
-    }
-
-    private static void AddSessionDetails2023(Session session, in PacketSessionData p)
-    {
-        AddForecast(session, p.Header.PacketFormat, p.WeatherForecastSamples, p.NumWeatherForecastSamples);
-        AddMarshalZones(session, p.MarshalZones, p.NumMarshalZones);
-        session.F1 = new F1SessionDetails
-        {
-            Formula = p.Formula,
-            AiDifficulty = p.AiDifficulty,
-            GameMode = p.GameMode,
-            RuleSet = p.RuleSet,
-            SessionLength = p.SessionLength,
-            SeasonLinkId = p.SeasonLinkIdentifier,
-            WeekendLinkId = p.WeekendLinkIdentifier,
-            SessionLinkId = p.SessionLinkIdentifier,
-            PitStopWindowIdealLap = p.PitStopWindowIdealLap,
-            PitStopWindowLatestLap = p.PitStopWindowLatestLap,
-            PitStopRejoinPosition = p.PitStopRejoinPosition,
-            SteeringAssist = p.SteeringAssist != 0,
-            BrakingAssist = p.BrakingAssist,
-            GearboxAssist = p.GearboxAssist,
-            PitAssist = p.PitAssist != 0,
-            PitReleaseAssist = p.PitReleaseAssist != 0,
-            ErsAssist = p.ErsAssist != 0,
-            DrsAssist = p.DrsAssist != 0,
-            DynamicRacingLine = p.DynamicRacingLine,
-            TimeOfDayMin = p.TimeOfDay,
-            SafetyCarPeriods = p.NumSafetyCarPeriods,
-            VirtualSafetyCarPeriods = p.NumVirtualSafetyCarPeriods,
-            RedFlagPeriods = p.NumRedFlagPeriods,
-            ForecastApproximate = p.ForecastAccuracy != 0,
-        };
-    }
-
-    private static void AddSessionDetails2024(Session session, in PacketSessionData2024 p)
-    {
-        AddForecast(session, p.Header.PacketFormat, p.WeatherForecastSamples, p.NumWeatherForecastSamples);
-        AddMarshalZones(session, p.MarshalZones, p.NumMarshalZones);
-        session.Sector2StartM = p.Sector2LapDistanceStart;
-        session.Sector3StartM = p.Sector3LapDistanceStart;
-        var f1 = new F1SessionDetails
-        {
-            Formula = p.Formula,
-            AiDifficulty = p.AiDifficulty,
-            GameMode = p.GameMode,
-            RuleSet = p.RuleSet,
-            SessionLength = p.SessionLength,
-            SeasonLinkId = p.SeasonLinkIdentifier,
-            WeekendLinkId = p.WeekendLinkIdentifier,
-            SessionLinkId = p.SessionLinkIdentifier,
-            PitStopWindowIdealLap = p.PitStopWindowIdealLap,
-            PitStopWindowLatestLap = p.PitStopWindowLatestLap,
-            PitStopRejoinPosition = p.PitStopRejoinPosition,
-            SteeringAssist = p.SteeringAssist != 0,
-            BrakingAssist = p.BrakingAssist,
-            GearboxAssist = p.GearboxAssist,
-            PitAssist = p.PitAssist != 0,
-            PitReleaseAssist = p.PitReleaseAssist != 0,
-            ErsAssist = p.ErsAssist != 0,
-            DrsAssist = p.DrsAssist != 0,
-            DynamicRacingLine = p.DynamicRacingLine,
-            TimeOfDayMin = p.TimeOfDay,
-            SafetyCarPeriods = p.NumSafetyCarPeriods,
-            VirtualSafetyCarPeriods = p.NumVirtualSafetyCarPeriods,
-            RedFlagPeriods = p.NumRedFlagPeriods,
-            ForecastApproximate = p.ForecastAccuracy != 0,
-            EqualCarPerformance = p.EqualCarPerformance != 0,
-            RecoveryMode = p.RecoveryMode,
-            FlashbackLimit = p.FlashbackLimit,
-            CarDamage = p.CarDamage,
-            SafetyCarSetting = p.SafetyCar,
-            RedFlagsSetting = p.RedFlags,
-            ParcFermeRules = p.ParcFermeRules != 0,
-        };
-        for (var i = 0; i < Math.Min((int)p.NumSessionsInWeekend, 12); i++)
-        {
-            f1.WeekendSessionTypes.Add(p.WeekendStructure[i]);
+            f1.WeekendSessionTypes.Add(packet.WeekendStructure[i]);
         }
 
         session.F1 = f1;
     }
+
+    private static Session MapSession(in F1PacketHeader header, in SessionConditions c, ReadOnlySpan<WeatherForecastSample> forecast, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
+    {
+        var session = new Session
+        {
+            Track = F1Names.Track(c.TrackId),
+            TrackId = c.TrackId,
+            TrackLengthM = c.TrackLength,
+            SessionType = F1Names.SessionType(header.PacketFormat, c.SessionType),
+            SessionTypeName = F1Names.SessionTypeName(header.PacketFormat, c.SessionType),
+            Weather = c.Weather <= 5 ? (Weather)c.Weather : Weather.Clear,
+            AirTemperatureC = c.AirTemperature,
+            TrackTemperatureC = c.TrackTemperature,
+            TotalLaps = c.TotalLaps,
+            TimeLeftS = c.SessionTimeLeft,
+            DurationS = c.SessionDuration,
+            PitSpeedLimitKph = c.PitSpeedLimit,
+            SafetyCarStatus = c.SafetyCarStatus <= 3 ? (SafetyCarStatus)c.SafetyCarStatus : SafetyCarStatus.SafetyCarNone,
+            NetworkGame = c.NetworkGame != 0,
+            Paused = c.GamePaused != 0,
+        };
+        AddForecast(session, header.PacketFormat, forecast, c.NumWeatherForecastSamples);
+        AddMarshalZones(session, c.MarshalZones, c.NumMarshalZones);
+        output.Add(new TelemetryFrame { Envelope = Envelope(in header, header.PlayerCarIndex, sourceId, receivedAt), Session = session });
+        return session;
+    }
+
+    private static F1SessionDetails SessionDetails(byte formula, in SessionRules r) => new()
+    {
+        Formula = formula,
+        AiDifficulty = r.AiDifficulty,
+        GameMode = r.GameMode,
+        RuleSet = r.RuleSet,
+        SessionLength = r.SessionLength,
+        SeasonLinkId = r.SeasonLinkIdentifier,
+        WeekendLinkId = r.WeekendLinkIdentifier,
+        SessionLinkId = r.SessionLinkIdentifier,
+        PitStopWindowIdealLap = r.PitStopWindowIdealLap,
+        PitStopWindowLatestLap = r.PitStopWindowLatestLap,
+        PitStopRejoinPosition = r.PitStopRejoinPosition,
+        SteeringAssist = r.SteeringAssist != 0,
+        BrakingAssist = r.BrakingAssist,
+        GearboxAssist = r.GearboxAssist,
+        PitAssist = r.PitAssist != 0,
+        PitReleaseAssist = r.PitReleaseAssist != 0,
+        ErsAssist = r.ErsAssist != 0,
+        DrsAssist = r.DrsAssist != 0,
+        DynamicRacingLine = r.DynamicRacingLine,
+        TimeOfDayMin = r.TimeOfDay,
+        SafetyCarPeriods = r.NumSafetyCarPeriods,
+        VirtualSafetyCarPeriods = r.NumVirtualSafetyCarPeriods,
+        RedFlagPeriods = r.NumRedFlagPeriods,
+        ForecastApproximate = r.ForecastAccuracy != 0,
+    };
 
     private static void AddForecast(Session session, ushort format, ReadOnlySpan<WeatherForecastSample> samples, byte count)
     {

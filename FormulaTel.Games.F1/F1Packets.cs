@@ -70,18 +70,30 @@ public static class F1Packets
         {
             Of<PacketMotionData>(f, F1PacketId.Motion, static (m, d, s, a, o) => m.MapMotion(in F1Decoder.View<PacketMotionData>(d), s, a, o)),
             is2024
-                ? Of<PacketSessionData2024>(f, F1PacketId.Session, static (m, d, s, a, o) => F1FrameMapper.MapSession2024(d, s, a, o))
-                : Of<PacketSessionData>(f, F1PacketId.Session, static (m, d, s, a, o) => F1FrameMapper.MapSession2023(d, s, a, o)),
+                ? Of<PacketSessionData2024>(f, F1PacketId.Session, static (m, d, s, a, o) => F1FrameMapper.MapSession2024(in F1Decoder.View<PacketSessionData2024>(d), s, a, o))
+                : Of<PacketSessionData>(f, F1PacketId.Session, static (m, d, s, a, o) => F1FrameMapper.MapSession2023(in F1Decoder.View<PacketSessionData>(d), s, a, o)),
             is2024
                 ? Of<PacketLapData2024>(f, F1PacketId.LapData, static (m, d, s, a, o) => m.MapLapData2024(in F1Decoder.View<PacketLapData2024>(d), s, a, o))
                 : Of<PacketLapData>(f, F1PacketId.LapData, static (m, d, s, a, o) => m.MapLapData(in F1Decoder.View<PacketLapData>(d), s, a, o)),
             new(f, F1PacketId.Event, typeof(PacketEventData), Unsafe.SizeOf<PacketEventData>(),
                 static (m, d, s, a, o) => F1FrameMapper.MapEvent(F1Decoder.ReadEvent(d), s, a, o), static d => F1Decoder.ReadEvent(d)),
             is2025
-                ? Of<PacketParticipantsData2025>(f, F1PacketId.Participants, static (m, d, s, a, o) => m.MapParticipants2025(in F1Decoder.View<PacketParticipantsData2025>(d), s, a, o))
+                ? Of<PacketParticipantsData2025>(f, F1PacketId.Participants, static (m, d, s, a, o) =>
+                {
+                    ref readonly var p = ref F1Decoder.View<PacketParticipantsData2025>(d);
+                    m.MapParticipants<ParticipantData2025>(in p.Header, p.NumActiveCars, p.Participants, s, a, o);
+                })
                 : is2024
-                    ? Of<PacketParticipantsData2024>(f, F1PacketId.Participants, static (m, d, s, a, o) => m.MapParticipants2024(in F1Decoder.View<PacketParticipantsData2024>(d), s, a, o))
-                    : Of<PacketParticipantsData>(f, F1PacketId.Participants, static (m, d, s, a, o) => m.MapParticipants(in F1Decoder.View<PacketParticipantsData>(d), s, a, o)),
+                    ? Of<PacketParticipantsData2024>(f, F1PacketId.Participants, static (m, d, s, a, o) =>
+                {
+                    ref readonly var p = ref F1Decoder.View<PacketParticipantsData2024>(d);
+                    m.MapParticipants<ParticipantData2024>(in p.Header, p.NumActiveCars, p.Participants, s, a, o);
+                })
+                    : Of<PacketParticipantsData>(f, F1PacketId.Participants, static (m, d, s, a, o) =>
+                {
+                    ref readonly var p = ref F1Decoder.View<PacketParticipantsData>(d);
+                    m.MapParticipants<ParticipantData>(in p.Header, p.NumActiveCars, p.Participants, s, a, o);
+                }),
             is2024
                 ? Of<PacketCarSetupData2024>(f, F1PacketId.CarSetups, static (m, d, s, a, o) => m.MapCarSetups2024(in F1Decoder.View<PacketCarSetupData2024>(d), s, a, o))
                 : Of<PacketCarSetupData>(f, F1PacketId.CarSetups, static (m, d, s, a, o) => m.MapCarSetups(in F1Decoder.View<PacketCarSetupData>(d), s, a, o)),
@@ -91,10 +103,22 @@ public static class F1Packets
                 ? Of<PacketFinalClassificationData2025>(f, F1PacketId.FinalClassification, static (m, d, s, a, o) => F1FrameMapper.MapFinalClassification2025(in F1Decoder.View<PacketFinalClassificationData2025>(d), s, a, o))
                 : Of<PacketFinalClassificationData>(f, F1PacketId.FinalClassification, static (m, d, s, a, o) => F1FrameMapper.MapFinalClassification(in F1Decoder.View<PacketFinalClassificationData>(d), s, a, o)),
             is2025
-                ? Of<PacketLobbyInfoData2025>(f, F1PacketId.LobbyInfo, static (m, d, s, a, o) => F1FrameMapper.MapLobby2025(in F1Decoder.View<PacketLobbyInfoData2025>(d), s, a, o))
+                ? Of<PacketLobbyInfoData2025>(f, F1PacketId.LobbyInfo, static (m, d, s, a, o) =>
+                {
+                    ref readonly var p = ref F1Decoder.View<PacketLobbyInfoData2025>(d);
+                    F1FrameMapper.MapLobby<LobbyInfoData2025>(in p.Header, p.NumPlayers, p.LobbyPlayers, s, a, o);
+                })
                 : is2024
-                    ? Of<PacketLobbyInfoData2024>(f, F1PacketId.LobbyInfo, static (m, d, s, a, o) => F1FrameMapper.MapLobby2024(in F1Decoder.View<PacketLobbyInfoData2024>(d), s, a, o))
-                    : Of<PacketLobbyInfoData>(f, F1PacketId.LobbyInfo, static (m, d, s, a, o) => F1FrameMapper.MapLobby(in F1Decoder.View<PacketLobbyInfoData>(d), s, a, o)),
+                    ? Of<PacketLobbyInfoData2024>(f, F1PacketId.LobbyInfo, static (m, d, s, a, o) =>
+                {
+                    ref readonly var p = ref F1Decoder.View<PacketLobbyInfoData2024>(d);
+                    F1FrameMapper.MapLobby<LobbyInfoData2024>(in p.Header, p.NumPlayers, p.LobbyPlayers, s, a, o);
+                })
+                    : Of<PacketLobbyInfoData>(f, F1PacketId.LobbyInfo, static (m, d, s, a, o) =>
+                {
+                    ref readonly var p = ref F1Decoder.View<PacketLobbyInfoData>(d);
+                    F1FrameMapper.MapLobby<LobbyInfoData>(in p.Header, p.NumPlayers, p.LobbyPlayers, s, a, o);
+                }),
             is2025
                 ? Of<PacketCarDamageData2025>(f, F1PacketId.CarDamage, static (m, d, s, a, o) => m.MapCarDamage2025(in F1Decoder.View<PacketCarDamageData2025>(d), s, a, o))
                 : Of<PacketCarDamageData>(f, F1PacketId.CarDamage, static (m, d, s, a, o) => m.MapCarDamage(in F1Decoder.View<PacketCarDamageData>(d), s, a, o)),

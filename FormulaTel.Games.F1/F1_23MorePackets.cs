@@ -181,16 +181,35 @@ public struct PacketFinalClassificationData
     public CarArray<FinalClassificationData> ClassificationData;
 }
 
+/// <summary>A lobby player's first four bytes, laid out alike in F1 23, 24 and 25.</summary>
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
-public struct LobbyInfoData
+public struct LobbyPlayerIdentity
 {
     public byte AiControlled;
     public byte TeamId;                // 255 if none selected yet
     public byte Nationality;
     public byte Platform;
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct LobbyInfoData : IF1LobbyEntry<LobbyInfoData>
+{
+    [SpecFlatten]
+    public LobbyPlayerIdentity Identity;
     public NameBytes Name;
     public byte CarNumber;
     public byte ReadyStatus;           // 0 not ready, 1 ready, 2 spectating
+
+    static ref readonly LobbyPlayerIdentity IF1LobbyEntry<LobbyInfoData>.Identity(in LobbyInfoData entry) => ref entry.Identity;
+
+    static string IF1LobbyEntry<LobbyInfoData>.DecodeName(in LobbyInfoData entry) => entry.Name.Decode();
+
+    static byte IF1LobbyEntry<LobbyInfoData>.CarNumber(in LobbyInfoData entry) => entry.CarNumber;
+
+    static byte IF1LobbyEntry<LobbyInfoData>.ReadyStatus(in LobbyInfoData entry) => entry.ReadyStatus;
+
+    // F1 23 does not say whether a lobby player's telemetry is public.
+    static bool IF1LobbyEntry<LobbyInfoData>.TelemetryPublic(in LobbyInfoData entry) => false;
 }
 
 /// <summary>Packet 9, 1218 bytes in format 2023.</summary>

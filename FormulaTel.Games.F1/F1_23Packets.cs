@@ -58,12 +58,10 @@ public struct WeatherForecastSample
     public byte RainPercentage;
 }
 
-/// <summary>Packet 1, 644 bytes in format 2023.</summary>
+/// <summary>The session's conditions, ahead of the forecast: the same fields at the same offsets in F1 23, 24 and 25.</summary>
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
-public struct PacketSessionData
+public struct SessionConditions
 {
-    public const int Size = 644;
-    public F1PacketHeader Header;
     public byte Weather;              // 0 clear, 1 light cloud, 2 overcast, 3 light rain, 4 heavy rain, 5 storm
     public sbyte TrackTemperature;    // Celsius
     public sbyte AirTemperature;      // Celsius
@@ -84,7 +82,12 @@ public struct PacketSessionData
     public byte SafetyCarStatus;      // 0 none, 1 full, 2 virtual, 3 formation lap
     public byte NetworkGame;
     public byte NumWeatherForecastSamples;
-    public WeatherForecastArray WeatherForecastSamples;
+}
+
+/// <summary>The session's assists and rules, after the forecast: laid out alike in F1 23, 24 and 25.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct SessionRules
+{
     public byte ForecastAccuracy;
     public byte AiDifficulty;
     public uint SeasonLinkIdentifier;
@@ -115,6 +118,19 @@ public struct PacketSessionData
     public byte NumSafetyCarPeriods;
     public byte NumVirtualSafetyCarPeriods;
     public byte NumRedFlagPeriods;
+}
+
+/// <summary>Packet 1, 644 bytes in format 2023.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct PacketSessionData
+{
+    public const int Size = 644;
+    public F1PacketHeader Header;
+    [SpecFlatten]
+    public SessionConditions Conditions;
+    public WeatherForecastArray WeatherForecastSamples;
+    [SpecFlatten]
+    public SessionRules Rules;
 }
 
 /// <summary>The part of a car's lap data that F1 23, 24 and 25 lay out alike.</summary>
@@ -170,8 +186,9 @@ public struct PacketLapData
     public byte TimeTrialRivalCarIdx; // 255 if invalid
 }
 
+/// <summary>Who a participant is: the first seven bytes of a participant entry in F1 23, 24 and 25.</summary>
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
-public struct ParticipantData
+public struct ParticipantIdentity
 {
     public byte AiControlled;
     public byte DriverId;             // 255 if network human
@@ -180,10 +197,29 @@ public struct ParticipantData
     public byte MyTeam;
     public byte RaceNumber;
     public byte Nationality;
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct ParticipantData : IF1ParticipantEntry<ParticipantData>
+{
+    [SpecFlatten]
+    public ParticipantIdentity Identity;
     public NameBytes Name;
     public byte YourTelemetry;        // 0 restricted, 1 public
     public byte ShowOnlineNames;
     public byte Platform;             // 1 Steam, 3 PlayStation, 4 Xbox, 6 Origin, 255 unknown
+
+    static ref readonly ParticipantIdentity IF1ParticipantEntry<ParticipantData>.Identity(in ParticipantData entry) => ref entry.Identity;
+
+    static string IF1ParticipantEntry<ParticipantData>.DecodeName(in ParticipantData entry) => entry.Name.Decode();
+
+    static byte IF1ParticipantEntry<ParticipantData>.YourTelemetry(in ParticipantData entry) => entry.YourTelemetry;
+
+    static byte IF1ParticipantEntry<ParticipantData>.Platform(in ParticipantData entry) => entry.Platform;
+
+    static int IF1ParticipantEntry<ParticipantData>.LiveryColourCount(in ParticipantData entry) => 0;
+
+    static LiveryColour IF1ParticipantEntry<ParticipantData>.LiveryColourAt(in ParticipantData entry, int index) => throw new ArgumentOutOfRangeException(nameof(index));
 }
 
 /// <summary>Packet 4, 1306 bytes in format 2023.</summary>

@@ -24,57 +24,11 @@ public struct PacketSessionData2024
 {
     public const int Size = 753;
     public F1PacketHeader Header;
-    public byte Weather;
-    public sbyte TrackTemperature;
-    public sbyte AirTemperature;
-    public byte TotalLaps;
-    public ushort TrackLength;
-    public byte SessionType;
-    public sbyte TrackId;
-    public byte Formula;
-    public ushort SessionTimeLeft;
-    public ushort SessionDuration;
-    public byte PitSpeedLimit;
-    public byte GamePaused;
-    public byte IsSpectating;
-    public byte SpectatorCarIndex;
-    public byte SliProNativeSupport;
-    public byte NumMarshalZones;
-    public MarshalZoneArray MarshalZones;
-    public byte SafetyCarStatus;
-    public byte NetworkGame;
-    public byte NumWeatherForecastSamples;
+    [SpecFlatten]
+    public SessionConditions Conditions;
     public WeatherForecastArray64 WeatherForecastSamples;
-    public byte ForecastAccuracy;
-    public byte AiDifficulty;
-    public uint SeasonLinkIdentifier;
-    public uint WeekendLinkIdentifier;
-    public uint SessionLinkIdentifier;
-    public byte PitStopWindowIdealLap;
-    public byte PitStopWindowLatestLap;
-    public byte PitStopRejoinPosition;
-    public byte SteeringAssist;
-    public byte BrakingAssist;
-    public byte GearboxAssist;
-    public byte PitAssist;
-    public byte PitReleaseAssist;
-    [SpecName("m_ERSAssist")]
-    public byte ErsAssist;
-    [SpecName("m_DRSAssist")]
-    public byte DrsAssist;
-    public byte DynamicRacingLine;
-    public byte DynamicRacingLineType;
-    public byte GameMode;
-    public byte RuleSet;
-    public uint TimeOfDay;
-    public byte SessionLength;
-    public byte SpeedUnitsLeadPlayer;
-    public byte TemperatureUnitsLeadPlayer;
-    public byte SpeedUnitsSecondaryPlayer;
-    public byte TemperatureUnitsSecondaryPlayer;
-    public byte NumSafetyCarPeriods;
-    public byte NumVirtualSafetyCarPeriods;
-    public byte NumRedFlagPeriods;
+    [SpecFlatten]
+    public SessionRules Rules;
     public byte EqualCarPerformance;
     public byte RecoveryMode;
     public byte FlashbackLimit;
@@ -135,21 +89,36 @@ public struct PacketLapData2024
     public byte TimeTrialRivalCarIdx;
 }
 
+/// <summary>A participant entry's fields after the name, laid out alike in F1 24 and 25.</summary>
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
-public struct ParticipantData2024
+public struct ParticipantSettings2024
 {
-    public byte AiControlled;
-    public byte DriverId;
-    public byte NetworkId;
-    public byte TeamId;
-    public byte MyTeam;
-    public byte RaceNumber;
-    public byte Nationality;
-    public NameBytes Name;
     public byte YourTelemetry;
     public byte ShowOnlineNames;
     public ushort TechLevel;               // F1 World
     public byte Platform;
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct ParticipantData2024 : IF1ParticipantEntry<ParticipantData2024>
+{
+    [SpecFlatten]
+    public ParticipantIdentity Identity;
+    public NameBytes Name;
+    [SpecFlatten]
+    public ParticipantSettings2024 Settings;
+
+    static ref readonly ParticipantIdentity IF1ParticipantEntry<ParticipantData2024>.Identity(in ParticipantData2024 entry) => ref entry.Identity;
+
+    static string IF1ParticipantEntry<ParticipantData2024>.DecodeName(in ParticipantData2024 entry) => entry.Name.Decode();
+
+    static byte IF1ParticipantEntry<ParticipantData2024>.YourTelemetry(in ParticipantData2024 entry) => entry.Settings.YourTelemetry;
+
+    static byte IF1ParticipantEntry<ParticipantData2024>.Platform(in ParticipantData2024 entry) => entry.Settings.Platform;
+
+    static int IF1ParticipantEntry<ParticipantData2024>.LiveryColourCount(in ParticipantData2024 entry) => 0;
+
+    static LiveryColour IF1ParticipantEntry<ParticipantData2024>.LiveryColourAt(in ParticipantData2024 entry, int index) => throw new ArgumentOutOfRangeException(nameof(index));
 }
 
 /// <summary>Packet 4, 1350 bytes in format 2024.</summary>
@@ -200,19 +169,35 @@ public struct PacketCarSetupData2024
     public float NextFrontWingValue;       // after the next pit stop, player only
 }
 
+/// <summary>A lobby player's fields after the name, laid out alike in F1 24 and 25.</summary>
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
-public struct LobbyInfoData2024
+public struct LobbyPlayerStatus2024
 {
-    public byte AiControlled;
-    public byte TeamId;
-    public byte Nationality;
-    public byte Platform;
-    public NameBytes Name;
     public byte CarNumber;
     public byte YourTelemetry;
     public byte ShowOnlineNames;
     public ushort TechLevel;
     public byte ReadyStatus;
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct LobbyInfoData2024 : IF1LobbyEntry<LobbyInfoData2024>
+{
+    [SpecFlatten]
+    public LobbyPlayerIdentity Identity;
+    public NameBytes Name;
+    [SpecFlatten]
+    public LobbyPlayerStatus2024 Status;
+
+    static ref readonly LobbyPlayerIdentity IF1LobbyEntry<LobbyInfoData2024>.Identity(in LobbyInfoData2024 entry) => ref entry.Identity;
+
+    static string IF1LobbyEntry<LobbyInfoData2024>.DecodeName(in LobbyInfoData2024 entry) => entry.Name.Decode();
+
+    static byte IF1LobbyEntry<LobbyInfoData2024>.CarNumber(in LobbyInfoData2024 entry) => entry.Status.CarNumber;
+
+    static byte IF1LobbyEntry<LobbyInfoData2024>.ReadyStatus(in LobbyInfoData2024 entry) => entry.Status.ReadyStatus;
+
+    static bool IF1LobbyEntry<LobbyInfoData2024>.TelemetryPublic(in LobbyInfoData2024 entry) => entry.Status.YourTelemetry != 0;
 }
 
 /// <summary>Packet 9, 1306 bytes in format 2024.</summary>

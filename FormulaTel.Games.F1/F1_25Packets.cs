@@ -36,22 +36,27 @@ public struct LiveryColourArray
 }
 
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
-public struct ParticipantData2025
+public struct ParticipantData2025 : IF1ParticipantEntry<ParticipantData2025>
 {
-    public byte AiControlled;
-    public byte DriverId;
-    public byte NetworkId;
-    public byte TeamId;
-    public byte MyTeam;
-    public byte RaceNumber;
-    public byte Nationality;
+    [SpecFlatten]
+    public ParticipantIdentity Identity;
     public NameBytes32 Name;
-    public byte YourTelemetry;
-    public byte ShowOnlineNames;
-    public ushort TechLevel;
-    public byte Platform;
+    [SpecFlatten]
+    public ParticipantSettings2024 Settings;
     public byte NumColours;
     public LiveryColourArray LiveryColours;
+
+    static ref readonly ParticipantIdentity IF1ParticipantEntry<ParticipantData2025>.Identity(in ParticipantData2025 entry) => ref entry.Identity;
+
+    static string IF1ParticipantEntry<ParticipantData2025>.DecodeName(in ParticipantData2025 entry) => entry.Name.Decode();
+
+    static byte IF1ParticipantEntry<ParticipantData2025>.YourTelemetry(in ParticipantData2025 entry) => entry.Settings.YourTelemetry;
+
+    static byte IF1ParticipantEntry<ParticipantData2025>.Platform(in ParticipantData2025 entry) => entry.Settings.Platform;
+
+    static int IF1ParticipantEntry<ParticipantData2025>.LiveryColourCount(in ParticipantData2025 entry) => Math.Min((int)entry.NumColours, 4);
+
+    static LiveryColour IF1ParticipantEntry<ParticipantData2025>.LiveryColourAt(in ParticipantData2025 entry, int index) => entry.LiveryColours[index];
 }
 
 /// <summary>Packet 4, 1284 bytes in format 2025.</summary>
@@ -95,18 +100,23 @@ public struct PacketFinalClassificationData2025
 }
 
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
-public struct LobbyInfoData2025
+public struct LobbyInfoData2025 : IF1LobbyEntry<LobbyInfoData2025>
 {
-    public byte AiControlled;
-    public byte TeamId;
-    public byte Nationality;
-    public byte Platform;
+    [SpecFlatten]
+    public LobbyPlayerIdentity Identity;
     public NameBytes32 Name;
-    public byte CarNumber;
-    public byte YourTelemetry;
-    public byte ShowOnlineNames;
-    public ushort TechLevel;
-    public byte ReadyStatus;
+    [SpecFlatten]
+    public LobbyPlayerStatus2024 Status;
+
+    static ref readonly LobbyPlayerIdentity IF1LobbyEntry<LobbyInfoData2025>.Identity(in LobbyInfoData2025 entry) => ref entry.Identity;
+
+    static string IF1LobbyEntry<LobbyInfoData2025>.DecodeName(in LobbyInfoData2025 entry) => entry.Name.Decode();
+
+    static byte IF1LobbyEntry<LobbyInfoData2025>.CarNumber(in LobbyInfoData2025 entry) => entry.Status.CarNumber;
+
+    static byte IF1LobbyEntry<LobbyInfoData2025>.ReadyStatus(in LobbyInfoData2025 entry) => entry.Status.ReadyStatus;
+
+    static bool IF1LobbyEntry<LobbyInfoData2025>.TelemetryPublic(in LobbyInfoData2025 entry) => entry.Status.YourTelemetry != 0;
 }
 
 /// <summary>Packet 9, 954 bytes in format 2025.</summary>

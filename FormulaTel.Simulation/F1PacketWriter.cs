@@ -44,15 +44,14 @@ public sealed class F1PacketWriter(SimulatedField field, ulong sessionUid, ushor
 
     public int WriteSession(Span<byte> destination)
     {
-        var packet = new PacketSessionData
+        var conditions = new SessionConditions
         {
-            Header = Header(F1PacketId.Session),
             Weather = 1,
             TrackTemperature = 34,
             AirTemperature = 24,
             TotalLaps = 52,
             TrackLength = (ushort)Math.Round(field.Track.Length),
-            SessionType = 10, // race
+            SessionType = RaceSessionType,
             TrackId = TrackId,
             Formula = 0,
             SessionTimeLeft = (ushort)Math.Max(0, 7200 - field.SessionTime),
@@ -61,6 +60,14 @@ public sealed class F1PacketWriter(SimulatedField field, ulong sessionUid, ushor
             SpectatorCarIndex = 255,
             NumMarshalZones = 3,
             NumWeatherForecastSamples = 2,
+        };
+        for (var z = 0; z < 3; z++)
+        {
+            conditions.MarshalZones[z] = new MarshalZone { ZoneStart = z / 3f, ZoneFlag = 0 };
+        }
+
+        var rules = new SessionRules
+        {
             AiDifficulty = 90,
             PitStopWindowIdealLap = 18,
             PitStopWindowLatestLap = 24,
@@ -72,46 +79,32 @@ public sealed class F1PacketWriter(SimulatedField field, ulong sessionUid, ushor
             SpeedUnitsLeadPlayer = 1,
             SpeedUnitsSecondaryPlayer = 1,
         };
-        for (var z = 0; z < 3; z++)
-        {
-            packet.MarshalZones[z] = new MarshalZone { ZoneStart = z / 3f, ZoneFlag = 0 };
-        }
-
-        packet.WeatherForecastSamples[0] = new WeatherForecastSample { SessionType = 10, TimeOffset = 0, Weather = 1, TrackTemperature = 34, AirTemperature = 24, RainPercentage = 5 };
-        packet.WeatherForecastSamples[1] = new WeatherForecastSample { SessionType = 10, TimeOffset = 30, Weather = 2, TrackTemperature = 32, AirTemperature = 23, TrackTemperatureChange = 1, AirTemperatureChange = 1, RainPercentage = 20 };
+        var now = new WeatherForecastSample { SessionType = RaceSessionType, TimeOffset = 0, Weather = 1, TrackTemperature = 34, AirTemperature = 24, RainPercentage = 5 };
+        var later = new WeatherForecastSample { SessionType = RaceSessionType, TimeOffset = 30, Weather = 2, TrackTemperature = 32, AirTemperature = 23, TrackTemperatureChange = 1, AirTemperatureChange = 1, RainPercentage = 20 };
         if (Format == F1Decoder.Format2023)
         {
+            var packet = new PacketSessionData { Header = Header(F1PacketId.Session), Conditions = conditions, Rules = rules };
+            (packet.WeatherForecastSamples[0], packet.WeatherForecastSamples[1]) = (now, later);
             return Write(destination, in packet);
         }
 
-        // F1 24/25: the same fields up to the forecast samples; then 64 samples (we send two) and the rules.
-        // Race is session type 15 from F1 24 on.
-        packet.SessionType = RaceSessionType;
-        packet.WeatherForecastSamples[0].SessionType = RaceSessionType;
-        packet.WeatherForecastSamples[1].SessionType = RaceSessionType;
-        destination[..PacketSessionData2024.Size].Clear();
-        var prefix = (int)Marshal.OffsetOf<PacketSessionData>(nameof(PacketSessionData.WeatherForecastSamples)) + 2 * Marshal.SizeOf<WeatherForecastSample>();
-        MemoryMarshal.AsBytes(new ReadOnlySpan<PacketSessionData>(in packet))[..prefix].CopyTo(destination);
-        ref var session = ref MemoryMarshal.AsRef<PacketSessionData2024>(destination);
-        session.AiDifficulty = packet.AiDifficulty;
-        session.PitStopWindowIdealLap = packet.PitStopWindowIdealLap;
-        session.PitStopWindowLatestLap = packet.PitStopWindowLatestLap;
-        session.GearboxAssist = packet.GearboxAssist;
-        session.GameMode = packet.GameMode;
-        session.RuleSet = packet.RuleSet;
-        session.TimeOfDay = packet.TimeOfDay;
-        session.SessionLength = packet.SessionLength;
-        session.SpeedUnitsLeadPlayer = packet.SpeedUnitsLeadPlayer;
-        session.SpeedUnitsSecondaryPlayer = packet.SpeedUnitsSecondaryPlayer;
-        session.CarDamage = 2;
-        session.SafetyCar = 2;
-        session.FormationLap = 1;
-        session.RedFlags = 2;
-        session.NumSessionsInWeekend = 1;
+        // F1 24/25: 64 forecast samples (we send two), the same rules and the settings appended.
+        var session = new PacketSessionData2024
+        {
+            Header = Header(F1PacketId.Session),
+            Conditions = conditions,
+            Rules = rules,
+            CarDamage = 2,
+            SafetyCar = 2,
+            FormationLap = 1,
+            RedFlags = 2,
+            NumSessionsInWeekend = 1,
+            Sector2LapDistanceStart = (float)(field.Track.Length / 3),
+            Sector3LapDistanceStart = (float)(2 * field.Track.Length / 3),
+        };
+        (session.WeatherForecastSamples[0], session.WeatherForecastSamples[1]) = (now, later);
         session.WeekendStructure[0] = RaceSessionType;
-        session.Sector2LapDistanceStart = (float)(field.Track.Length / 3);
-        session.Sector3LapDistanceStart = (float)(2 * field.Track.Length / 3);
-        return PacketSessionData2024.Size;
+        return Write(destination, in session);
     }
 
     private byte RaceSessionType => Format == F1Decoder.Format2023 ? (byte)10 : (byte)15;
@@ -190,6 +183,7 @@ public sealed class F1PacketWriter(SimulatedField field, ulong sessionUid, ushor
     {
         var header = Header(F1PacketId.Participants);
         var count = (byte)field.Cars.Count;
+        var settings = new ParticipantSettings2024 { YourTelemetry = 1, ShowOnlineNames = 1, Platform = 255 };
         switch (Format)
         {
             case F1Decoder.Format2023:
@@ -197,8 +191,8 @@ public sealed class F1PacketWriter(SimulatedField field, ulong sessionUid, ushor
                 foreach (var car in field.Cars)
                 {
                     ref var p = ref p23.Participants[car.Index];
-                    (p.AiControlled, p.DriverId, p.NetworkId, p.TeamId, p.RaceNumber) = Identity(car);
-                    (p.YourTelemetry, p.ShowOnlineNames, p.Platform) = (1, 1, 255);
+                    p.Identity = Identity(car);
+                    (p.YourTelemetry, p.ShowOnlineNames, p.Platform) = (settings.YourTelemetry, settings.ShowOnlineNames, settings.Platform);
                     p.Name.Encode(car.Name);
                 }
 
@@ -208,8 +202,7 @@ public sealed class F1PacketWriter(SimulatedField field, ulong sessionUid, ushor
                 foreach (var car in field.Cars)
                 {
                     ref var p = ref p24.Participants[car.Index];
-                    (p.AiControlled, p.DriverId, p.NetworkId, p.TeamId, p.RaceNumber) = Identity(car);
-                    (p.YourTelemetry, p.ShowOnlineNames, p.Platform) = (1, 1, 255);
+                    (p.Identity, p.Settings) = (Identity(car), settings);
                     p.Name.Encode(car.Name);
                 }
 
@@ -219,8 +212,7 @@ public sealed class F1PacketWriter(SimulatedField field, ulong sessionUid, ushor
                 foreach (var car in field.Cars)
                 {
                     ref var p = ref p25.Participants[car.Index];
-                    (p.AiControlled, p.DriverId, p.NetworkId, p.TeamId, p.RaceNumber) = Identity(car);
-                    (p.YourTelemetry, p.ShowOnlineNames, p.Platform) = (1, 1, 255);
+                    (p.Identity, p.Settings) = (Identity(car), settings);
                     p.Name.Encode(car.Name);
                     p.NumColours = 1;
                     p.LiveryColours[0] = new LiveryColour { Red = (byte)(car.TeamId * 25), Green = 40, Blue = 200 };
@@ -230,8 +222,14 @@ public sealed class F1PacketWriter(SimulatedField field, ulong sessionUid, ushor
         }
     }
 
-    private static (byte Ai, byte DriverId, byte NetworkId, byte TeamId, byte RaceNumber) Identity(SimulatedCar car) =>
-        ((byte)(car.AiControlled ? 1 : 0), (byte)(car.AiControlled ? car.Index : 255), 255, (byte)car.TeamId, (byte)car.RaceNumber);
+    private static ParticipantIdentity Identity(SimulatedCar car) => new()
+    {
+        AiControlled = (byte)(car.AiControlled ? 1 : 0),
+        DriverId = (byte)(car.AiControlled ? car.Index : 255),
+        NetworkId = 255,
+        TeamId = (byte)car.TeamId,
+        RaceNumber = (byte)car.RaceNumber,
+    };
 
     public int WriteCarTelemetry(Span<byte> destination)
     {

@@ -56,7 +56,7 @@ public class DecoderBenchmarks
         return (F1PacketId)header.PacketId switch
         {
             F1PacketId.Motion => (uint)F1Decoder.View<PacketMotionData>(datagram).CarMotionData[21].Roll,
-            F1PacketId.Session => F1Decoder.View<PacketSessionData>(datagram).NumRedFlagPeriods,
+            F1PacketId.Session => F1Decoder.View<PacketSessionData>(datagram).Rules.NumRedFlagPeriods,
             F1PacketId.LapData => F1Decoder.View<PacketLapData>(datagram).LapData[21].Progress.PitStopTimerInMS,
             F1PacketId.Event => F1Decoder.ReadEvent(datagram).EventDetails.Buttons.ButtonStatus,
             F1PacketId.Participants => F1Decoder.View<PacketParticipantsData>(datagram).Participants[21].Platform,
@@ -83,6 +83,8 @@ public class PipelineBenchmarks
     private readonly Timestamp _receivedAt = Timestamp.FromDateTime(DateTime.UtcNow);
     private byte[] _telemetry = [];
     private byte[] _telemetry22 = [];
+    private byte[] _participants22 = [];
+    private byte[] _session = [];
     private F1FrameMapper _mapper = null!;
 
     [GlobalSetup]
@@ -98,6 +100,8 @@ public class PipelineBenchmarks
         _mapper = new F1FrameMapper(new F1ActiveCars());
         _mapper.Map(buffer.AsSpan(0, writer.WriteParticipants(buffer)), "bench", _receivedAt, _frames);
         _telemetry22 = buffer.AsSpan(0, writer.WriteCarTelemetry(buffer)).ToArray();
+        _participants22 = buffer.AsSpan(0, writer.WriteParticipants(buffer)).ToArray();
+        _session = buffer.AsSpan(0, writer.WriteSession(buffer)).ToArray();
     }
 
     [Benchmark]
@@ -112,6 +116,22 @@ public class PipelineBenchmarks
     {
         _frames.Clear();
         _mapper.Map(_telemetry22, "bench", _receivedAt, _frames);
+        return _frames.Count;
+    }
+
+    [Benchmark]
+    public int DecodeAndConvertParticipants22Cars()
+    {
+        _frames.Clear();
+        _mapper.Map(_participants22, "bench", _receivedAt, _frames);
+        return _frames.Count;
+    }
+
+    [Benchmark]
+    public int DecodeAndConvertSession()
+    {
+        _frames.Clear();
+        _mapper.Map(_session, "bench", _receivedAt, _frames);
         return _frames.Count;
     }
 }

@@ -41,19 +41,20 @@ public class F1_24Tests
         }
     }
 
-    [Theory]
-    [InlineData(nameof(PacketSessionData.Weather))]
-    [InlineData(nameof(PacketSessionData.TrackTemperature))]
-    [InlineData(nameof(PacketSessionData.TrackLength))]
-    [InlineData(nameof(PacketSessionData.SessionType))]
-    [InlineData(nameof(PacketSessionData.TrackId))]
-    [InlineData(nameof(PacketSessionData.SessionTimeLeft))]
-    [InlineData(nameof(PacketSessionData.PitSpeedLimit))]
-    [InlineData(nameof(PacketSessionData.GamePaused))]
-    [InlineData(nameof(PacketSessionData.SafetyCarStatus))]
-    [InlineData(nameof(PacketSessionData.NetworkGame))]
-    public void Session_fields_the_mapper_reads_sit_at_the_same_offsets_in_both_formats(string field) =>
-        Assert.Equal(Marshal.OffsetOf<PacketSessionData>(field), Marshal.OffsetOf<PacketSessionData2024>(field));
+    [Fact]
+    public void Both_session_formats_share_the_conditions_and_rules_groups_at_the_expected_offsets()
+    {
+        var sample = Marshal.SizeOf<WeatherForecastSample>();
+        Assert.Equal(8, sample);
+        Assert.Equal(Marshal.OffsetOf<PacketSessionData>(nameof(PacketSessionData.Conditions)), Marshal.OffsetOf<PacketSessionData2024>(nameof(PacketSessionData2024.Conditions)));
+        Assert.Equal(Unsafe.SizeOf<F1PacketHeader>(), (int)Marshal.OffsetOf<PacketSessionData>(nameof(PacketSessionData.Conditions)));
+        Assert.Equal(
+            (int)Marshal.OffsetOf<PacketSessionData>(nameof(PacketSessionData.WeatherForecastSamples)) + 56 * sample,
+            (int)Marshal.OffsetOf<PacketSessionData>(nameof(PacketSessionData.Rules)));
+        Assert.Equal(
+            (int)Marshal.OffsetOf<PacketSessionData2024>(nameof(PacketSessionData2024.WeatherForecastSamples)) + 64 * sample,
+            (int)Marshal.OffsetOf<PacketSessionData2024>(nameof(PacketSessionData2024.Rules)));
+    }
 
     [Fact]
     public async Task Every_2024_file_decodes_including_the_short_and_long_events()
