@@ -99,15 +99,7 @@ public sealed partial class F1FrameMapper
             {
                 ref readonly var c = ref packet.CarSetups[i];
                 var frame = Frame(in packet.Header, i, sourceId, receivedAt);
-                frame.CarSetup = new CarSetup
-                {
-                    FrontWing = c.FrontWing, RearWing = c.RearWing, DiffOnThrottle = Ratio(c.OnThrottle), DiffOffThrottle = Ratio(c.OffThrottle),
-                    FrontCamberDeg = c.FrontCamber, RearCamberDeg = c.RearCamber, FrontToeDeg = c.FrontToe, RearToeDeg = c.RearToe,
-                    FrontSuspension = c.FrontSuspension, RearSuspension = c.RearSuspension, FrontAntiRollBar = c.FrontAntiRollBar, RearAntiRollBar = c.RearAntiRollBar,
-                    FrontRideHeight = c.FrontSuspensionHeight, RearRideHeight = c.RearSuspensionHeight, BrakePressure = Ratio(c.BrakePressure), BrakeBias = Ratio(c.BrakeBias),
-                    TyrePressurePsi = Pressures(c.RearLeftTyrePressure, c.RearRightTyrePressure, c.FrontLeftTyrePressure, c.FrontRightTyrePressure),
-                    Ballast = c.Ballast, FuelLoadKg = c.FuelLoad,
-                };
+                frame.CarSetup = Setup(in c.Balance, in c.Load);
                 output.Add(frame);
             }
         }
@@ -122,21 +114,23 @@ public sealed partial class F1FrameMapper
             {
                 ref readonly var c = ref packet.CarSetups[i];
                 var frame = Frame(in packet.Header, i, sourceId, receivedAt);
-                frame.CarSetup = new CarSetup
-                {
-                    FrontWing = c.FrontWing, RearWing = c.RearWing, DiffOnThrottle = Ratio(c.OnThrottle), DiffOffThrottle = Ratio(c.OffThrottle),
-                    FrontCamberDeg = c.FrontCamber, RearCamberDeg = c.RearCamber, FrontToeDeg = c.FrontToe, RearToeDeg = c.RearToe,
-                    FrontSuspension = c.FrontSuspension, RearSuspension = c.RearSuspension, FrontAntiRollBar = c.FrontAntiRollBar, RearAntiRollBar = c.RearAntiRollBar,
-                    FrontRideHeight = c.FrontSuspensionHeight, RearRideHeight = c.RearSuspensionHeight, BrakePressure = Ratio(c.BrakePressure), BrakeBias = Ratio(c.BrakeBias),
-                    EngineBraking = Ratio(c.EngineBraking),
-                    TyrePressurePsi = Pressures(c.RearLeftTyrePressure, c.RearRightTyrePressure, c.FrontLeftTyrePressure, c.FrontRightTyrePressure),
-                    Ballast = c.Ballast, FuelLoadKg = c.FuelLoad,
-                    NextFrontWing = i == packet.Header.PlayerCarIndex ? packet.NextFrontWingValue : 0,
-                };
+                frame.CarSetup = Setup(in c.Balance, in c.Load);
+                frame.CarSetup.EngineBraking = Ratio(c.EngineBraking);
+                frame.CarSetup.NextFrontWing = i == packet.Header.PlayerCarIndex ? packet.NextFrontWingValue : 0;
                 output.Add(frame);
             }
         }
     }
+
+    private static CarSetup Setup(in SetupBalance b, in SetupLoad l) => new()
+    {
+        FrontWing = b.FrontWing, RearWing = b.RearWing, DiffOnThrottle = Ratio(b.OnThrottle), DiffOffThrottle = Ratio(b.OffThrottle),
+        FrontCamberDeg = b.FrontCamber, RearCamberDeg = b.RearCamber, FrontToeDeg = b.FrontToe, RearToeDeg = b.RearToe,
+        FrontSuspension = b.FrontSuspension, RearSuspension = b.RearSuspension, FrontAntiRollBar = b.FrontAntiRollBar, RearAntiRollBar = b.RearAntiRollBar,
+        FrontRideHeight = b.FrontSuspensionHeight, RearRideHeight = b.RearSuspensionHeight, BrakePressure = Ratio(b.BrakePressure), BrakeBias = Ratio(b.BrakeBias),
+        TyrePressurePsi = Pressures(l.RearLeftTyrePressure, l.RearRightTyrePressure, l.FrontLeftTyrePressure, l.FrontRightTyrePressure),
+        Ballast = l.Ballast, FuelLoadKg = l.FuelLoad,
+    };
 
     internal void MapCarDamage(in PacketCarDamageData packet, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)
     {
@@ -147,16 +141,7 @@ public sealed partial class F1FrameMapper
             {
                 ref readonly var d = ref packet.CarDamageData[i];
                 var frame = Frame(in packet.Header, i, sourceId, receivedAt);
-                frame.CarDamage = new CarDamage
-                {
-                    TyreWear = RatioWheels(d.TyresWear), TyreDamage = RatioWheels(d.TyresDamage), BrakeDamage = RatioWheels(d.BrakesDamage),
-                    FrontLeftWing = Ratio(d.FrontLeftWingDamage), FrontRightWing = Ratio(d.FrontRightWingDamage), RearWing = Ratio(d.RearWingDamage),
-                    Floor = Ratio(d.FloorDamage), Diffuser = Ratio(d.DiffuserDamage), Sidepod = Ratio(d.SidepodDamage),
-                    DrsFault = d.DrsFault != 0, ErsFault = d.ErsFault != 0, Gearbox = Ratio(d.GearBoxDamage), Engine = Ratio(d.EngineDamage),
-                    EngineMguhWear = Ratio(d.EngineMGUHWear), EngineEsWear = Ratio(d.EngineESWear), EngineCeWear = Ratio(d.EngineCEWear),
-                    EngineIceWear = Ratio(d.EngineICEWear), EngineMgukWear = Ratio(d.EngineMGUKWear), EngineTcWear = Ratio(d.EngineTCWear),
-                    EngineBlown = d.EngineBlown != 0, EngineSeized = d.EngineSeized != 0,
-                };
+                frame.CarDamage = Damage(in d.Tyres, in d.Body);
                 output.Add(frame);
             }
         }
@@ -171,19 +156,21 @@ public sealed partial class F1FrameMapper
             {
                 ref readonly var d = ref packet.CarDamageData[i];
                 var frame = Frame(in packet.Header, i, sourceId, receivedAt);
-                frame.CarDamage = new CarDamage
-                {
-                    TyreWear = RatioWheels(d.TyresWear), TyreDamage = RatioWheels(d.TyresDamage), BrakeDamage = RatioWheels(d.BrakesDamage),
-                    TyreBlisters = RatioWheels(d.TyreBlisters),
-                    FrontLeftWing = Ratio(d.FrontLeftWingDamage), FrontRightWing = Ratio(d.FrontRightWingDamage), RearWing = Ratio(d.RearWingDamage),
-                    Floor = Ratio(d.FloorDamage), Diffuser = Ratio(d.DiffuserDamage), Sidepod = Ratio(d.SidepodDamage),
-                    DrsFault = d.DrsFault != 0, ErsFault = d.ErsFault != 0, Gearbox = Ratio(d.GearBoxDamage), Engine = Ratio(d.EngineDamage),
-                    EngineMguhWear = Ratio(d.EngineMGUHWear), EngineEsWear = Ratio(d.EngineESWear), EngineCeWear = Ratio(d.EngineCEWear),
-                    EngineIceWear = Ratio(d.EngineICEWear), EngineMgukWear = Ratio(d.EngineMGUKWear), EngineTcWear = Ratio(d.EngineTCWear),
-                    EngineBlown = d.EngineBlown != 0, EngineSeized = d.EngineSeized != 0,
-                };
+                frame.CarDamage = Damage(in d.Tyres, in d.Body);
+                frame.CarDamage.TyreBlisters = RatioWheels(d.TyreBlisters);
                 output.Add(frame);
             }
         }
     }
+
+    private static CarDamage Damage(in TyreAndBrakeDamage t, in BodyAndEngineDamage d) => new()
+    {
+        TyreWear = RatioWheels(t.TyresWear), TyreDamage = RatioWheels(t.TyresDamage), BrakeDamage = RatioWheels(t.BrakesDamage),
+        FrontLeftWing = Ratio(d.FrontLeftWingDamage), FrontRightWing = Ratio(d.FrontRightWingDamage), RearWing = Ratio(d.RearWingDamage),
+        Floor = Ratio(d.FloorDamage), Diffuser = Ratio(d.DiffuserDamage), Sidepod = Ratio(d.SidepodDamage),
+        DrsFault = d.DrsFault != 0, ErsFault = d.ErsFault != 0, Gearbox = Ratio(d.GearBoxDamage), Engine = Ratio(d.EngineDamage),
+        EngineMguhWear = Ratio(d.EngineMGUHWear), EngineEsWear = Ratio(d.EngineESWear), EngineCeWear = Ratio(d.EngineCEWear),
+        EngineIceWear = Ratio(d.EngineICEWear), EngineMgukWear = Ratio(d.EngineMGUKWear), EngineTcWear = Ratio(d.EngineTCWear),
+        EngineBlown = d.EngineBlown != 0, EngineSeized = d.EngineSeized != 0,
+    };
 }

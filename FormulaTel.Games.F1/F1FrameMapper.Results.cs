@@ -89,20 +89,8 @@ public sealed partial class F1FrameMapper
         for (var i = 0; i < Math.Min((int)packet.NumCars, F1Limits.MaxCars); i++)
         {
             ref readonly var c = ref packet.ClassificationData[i];
-            var result = new FinalClassification
-            {
-                Position = c.Position, Laps = c.NumLaps, GridPosition = c.GridPosition, Points = c.Points, PitStops = c.NumPitStops,
-                ResultStatus = c.ResultStatus <= 7 ? (ResultStatus)c.ResultStatus : ResultStatus.Invalid,
-                BestLapTimeMs = c.BestLapTimeInMS, TotalRaceTimeS = c.TotalRaceTime, PenaltiesS = c.PenaltiesTime, Penalties = c.NumPenalties,
-                ClassifiedCars = packet.NumCars,
-            };
-            for (var s = 0; s < Math.Min((int)c.NumTyreStints, 8); s++)
-            {
-                result.TyreStints.Add(Stint(c.TyreStintsEndLaps[s], c.TyreStintsActual[s], c.TyreStintsVisual[s]));
-            }
-
             var frame = Frame(in packet.Header, i, sourceId, receivedAt);
-            frame.FinalClassification = result;
+            frame.FinalClassification = Classification(in c.Place, in c.Times, packet.NumCars);
             output.Add(frame);
         }
     }
@@ -112,22 +100,28 @@ public sealed partial class F1FrameMapper
         for (var i = 0; i < Math.Min((int)packet.NumCars, F1Limits.MaxCars); i++)
         {
             ref readonly var c = ref packet.ClassificationData[i];
-            var result = new FinalClassification
-            {
-                Position = c.Position, Laps = c.NumLaps, GridPosition = c.GridPosition, Points = c.Points, PitStops = c.NumPitStops,
-                ResultStatus = c.ResultStatus <= 7 ? (ResultStatus)c.ResultStatus : ResultStatus.Invalid, ResultReason = c.ResultReason,
-                BestLapTimeMs = c.BestLapTimeInMS, TotalRaceTimeS = c.TotalRaceTime, PenaltiesS = c.PenaltiesTime, Penalties = c.NumPenalties,
-                ClassifiedCars = packet.NumCars,
-            };
-            for (var s = 0; s < Math.Min((int)c.NumTyreStints, 8); s++)
-            {
-                result.TyreStints.Add(Stint(c.TyreStintsEndLaps[s], c.TyreStintsActual[s], c.TyreStintsVisual[s]));
-            }
-
             var frame = Frame(in packet.Header, i, sourceId, receivedAt);
-            frame.FinalClassification = result;
+            frame.FinalClassification = Classification(in c.Place, in c.Times, packet.NumCars);
+            frame.FinalClassification.ResultReason = c.ResultReason;
             output.Add(frame);
         }
+    }
+
+    private static FinalClassification Classification(in ClassificationPlace p, in ClassificationTimes t, byte classifiedCars)
+    {
+        var result = new FinalClassification
+        {
+            Position = p.Position, Laps = p.NumLaps, GridPosition = p.GridPosition, Points = p.Points, PitStops = p.NumPitStops,
+            ResultStatus = p.ResultStatus <= 7 ? (ResultStatus)p.ResultStatus : ResultStatus.Invalid,
+            BestLapTimeMs = t.BestLapTimeInMS, TotalRaceTimeS = t.TotalRaceTime, PenaltiesS = t.PenaltiesTime, Penalties = t.NumPenalties,
+            ClassifiedCars = classifiedCars,
+        };
+        for (var s = 0; s < Math.Min((int)t.NumTyreStints, 8); s++)
+        {
+            result.TyreStints.Add(Stint(t.TyreStintsEndLaps[s], t.TyreStintsActual[s], t.TyreStintsVisual[s]));
+        }
+
+        return result;
     }
 
     internal static void MapLobby<TEntry>(in F1PacketHeader header, byte numPlayers, ReadOnlySpan<TEntry> players, string sourceId, Timestamp receivedAt, List<TelemetryFrame> output)

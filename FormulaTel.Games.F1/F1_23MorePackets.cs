@@ -110,8 +110,9 @@ public struct PacketEventData
     public EventDataDetails EventDetails;
 }
 
+/// <summary>A car setup's wings, differential, geometry, suspension and brakes: laid out alike in F1 23, 24 and 25.</summary>
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
-public struct CarSetupData
+public struct SetupBalance
 {
     public byte FrontWing;
     public byte RearWing;
@@ -129,12 +130,27 @@ public struct CarSetupData
     public byte RearSuspensionHeight;
     public byte BrakePressure;         // percent
     public byte BrakeBias;             // percent
+}
+
+/// <summary>A car setup's tyre pressures, ballast and fuel: laid out alike in F1 23, 24 and 25.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct SetupLoad
+{
     public float RearLeftTyrePressure; // PSI
     public float RearRightTyrePressure;
     public float FrontLeftTyrePressure;
     public float FrontRightTyrePressure;
     public byte Ballast;
     public float FuelLoad;
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct CarSetupData
+{
+    [SpecFlatten]
+    public SetupBalance Balance;
+    [SpecFlatten]
+    public SetupLoad Load;
 }
 
 /// <summary>Packet 5, 1107 bytes in format 2023.</summary>
@@ -152,8 +168,9 @@ public struct StintArray
     private byte _element;
 }
 
+/// <summary>A car's place in the final classification: laid out alike in F1 23, 24 and 25.</summary>
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
-public struct FinalClassificationData
+public struct ClassificationPlace
 {
     public byte Position;
     public byte NumLaps;
@@ -161,6 +178,12 @@ public struct FinalClassificationData
     public byte Points;
     public byte NumPitStops;
     public byte ResultStatus;
+}
+
+/// <summary>A car's times, penalties and tyre stints in the final classification: laid out alike in F1 23, 24 and 25.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct ClassificationTimes
+{
     public uint BestLapTimeInMS;
     public double TotalRaceTime;       // seconds, without penalties
     public byte PenaltiesTime;         // seconds
@@ -169,6 +192,15 @@ public struct FinalClassificationData
     public StintArray TyreStintsActual;
     public StintArray TyreStintsVisual;
     public StintArray TyreStintsEndLaps;
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct FinalClassificationData
+{
+    [SpecFlatten]
+    public ClassificationPlace Place;
+    [SpecFlatten]
+    public ClassificationTimes Times;
 }
 
 /// <summary>Packet 8, 1020 bytes in format 2023.</summary>
@@ -222,12 +254,19 @@ public struct PacketLobbyInfoData
     public CarArray<LobbyInfoData> LobbyPlayers;
 }
 
+/// <summary>A car's tyre wear, tyre and brake damage: laid out alike in F1 23, 24 and 25.</summary>
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
-public struct CarDamageData
+public struct TyreAndBrakeDamage
 {
     public WheelArray<float> TyresWear;    // percent
     public WheelArray<byte> TyresDamage;   // percent
     public WheelArray<byte> BrakesDamage;  // percent
+}
+
+/// <summary>A car's bodywork, power unit and gearbox damage and wear: laid out alike in F1 23, 24 and 25.</summary>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct BodyAndEngineDamage
+{
     public byte FrontLeftWingDamage;
     public byte FrontRightWingDamage;
     public byte RearWingDamage;
@@ -246,6 +285,15 @@ public struct CarDamageData
     public byte EngineTCWear;
     public byte EngineBlown;
     public byte EngineSeized;
+}
+
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public struct CarDamageData
+{
+    [SpecFlatten]
+    public TyreAndBrakeDamage Tyres;
+    [SpecFlatten]
+    public BodyAndEngineDamage Body;
 }
 
 /// <summary>Packet 10, 953 bytes in format 2023.</summary>

@@ -134,29 +134,11 @@ public struct PacketParticipantsData2024
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
 public struct CarSetupData2024
 {
-    public byte FrontWing;
-    public byte RearWing;
-    public byte OnThrottle;
-    public byte OffThrottle;
-    public float FrontCamber;
-    public float RearCamber;
-    public float FrontToe;
-    public float RearToe;
-    public byte FrontSuspension;
-    public byte RearSuspension;
-    public byte FrontAntiRollBar;
-    public byte RearAntiRollBar;
-    public byte FrontSuspensionHeight;
-    public byte RearSuspensionHeight;
-    public byte BrakePressure;
-    public byte BrakeBias;
+    [SpecFlatten]
+    public SetupBalance Balance;
     public byte EngineBraking;             // percent
-    public float RearLeftTyrePressure;
-    public float RearRightTyrePressure;
-    public float FrontLeftTyrePressure;
-    public float FrontRightTyrePressure;
-    public byte Ballast;
-    public float FuelLoad;
+    [SpecFlatten]
+    public SetupLoad Load;
 }
 
 /// <summary>Packet 5, 1133 bytes in format 2024.</summary>

@@ -72,21 +72,11 @@ public struct PacketParticipantsData2025
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
 public struct FinalClassificationData2025
 {
-    public byte Position;
-    public byte NumLaps;
-    public byte GridPosition;
-    public byte Points;
-    public byte NumPitStops;
-    public byte ResultStatus;
+    [SpecFlatten]
+    public ClassificationPlace Place;
     public byte ResultReason;          // 0 invalid, 1 retired, 2 finished, 3 terminal damage, ... 10 session simulated
-    public uint BestLapTimeInMS;
-    public double TotalRaceTime;
-    public byte PenaltiesTime;
-    public byte NumPenalties;
-    public byte NumTyreStints;
-    public StintArray TyreStintsActual;
-    public StintArray TyreStintsVisual;
-    public StintArray TyreStintsEndLaps;
+    [SpecFlatten]
+    public ClassificationTimes Times;
 }
 
 /// <summary>Packet 8, 1042 bytes in format 2025.</summary>
@@ -132,28 +122,11 @@ public struct PacketLobbyInfoData2025
 [StructLayout(LayoutKind.Sequential, Pack = 1)]
 public struct CarDamageData2025
 {
-    public WheelArray<float> TyresWear;
-    public WheelArray<byte> TyresDamage;
-    public WheelArray<byte> BrakesDamage;
+    [SpecFlatten]
+    public TyreAndBrakeDamage Tyres;
     public WheelArray<byte> TyreBlisters;  // percent
-    public byte FrontLeftWingDamage;
-    public byte FrontRightWingDamage;
-    public byte RearWingDamage;
-    public byte FloorDamage;
-    public byte DiffuserDamage;
-    public byte SidepodDamage;
-    public byte DrsFault;
-    public byte ErsFault;
-    public byte GearBoxDamage;
-    public byte EngineDamage;
-    public byte EngineMGUHWear;
-    public byte EngineESWear;
-    public byte EngineCEWear;
-    public byte EngineICEWear;
-    public byte EngineMGUKWear;
-    public byte EngineTCWear;
-    public byte EngineBlown;
-    public byte EngineSeized;
+    [SpecFlatten]
+    public BodyAndEngineDamage Body;
 }
 
 /// <summary>Packet 10, 1041 bytes in format 2025.</summary>

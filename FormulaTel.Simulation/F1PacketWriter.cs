@@ -328,7 +328,7 @@ public sealed class F1PacketWriter(SimulatedField field, ulong sessionUid, ushor
             foreach (var car in field.Cars)
             {
                 ref var d = ref packet25.CarDamageData[car.Index];
-                d.EngineICEWear = Wear(car, ref d.TyresWear);
+                d.Body.EngineICEWear = Wear(car, ref d.Tyres.TyresWear);
             }
 
             return Write(destination, in packet25);
@@ -338,7 +338,7 @@ public sealed class F1PacketWriter(SimulatedField field, ulong sessionUid, ushor
         foreach (var car in field.Cars)
         {
             ref var d = ref packet.CarDamageData[car.Index];
-            d.EngineICEWear = Wear(car, ref d.TyresWear);
+            d.Body.EngineICEWear = Wear(car, ref d.Tyres.TyresWear);
         }
 
         return Write(destination, in packet);
