@@ -1,6 +1,9 @@
 using FormulaTel.ServiceDefaults;
 using FormulaTel.Protos.V1;
 using FormulaTel.Web.Live;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Radzen;
 
@@ -9,16 +12,43 @@ namespace FormulaTel.Web;
 /// <summary>Web's wiring, in one place.</summary>
 public static class Extensions
 {
+    /// <summary>The rate limiter policy on the hub's endpoint: new connections a minute per address.</summary>
+    public const string LiveHubConnectPolicy = "live-hub-connect";
+
     public static IHostApplicationBuilder AddWeb(this IHostApplicationBuilder builder)
     {
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddSignalR();
+        // The hub is open to the LAN: small messages, one call at a time per client, and each client's call rate
+        // capped (LiveHubRateFilter); new connections per address are rate limited at the endpoint (MapWeb).
+        var hubLimits = new LiveHubLimits(builder.Configuration);
+        builder.Services.AddSingleton(sp => new LiveHubLimits(builder.Configuration, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        builder.Services.AddSingleton<LiveHubRateFilter>();
+        builder.Services.AddSignalR(hub =>
+        {
+            hub.MaximumReceiveMessageSize = hubLimits.MaxMessageBytes;
+            hub.MaximumParallelInvocationsPerClient = 1;
+            hub.StreamBufferCapacity = 4;
+            hub.EnableDetailedErrors = false;
+            hub.AddFilter<LiveHubRateFilter>();
+        });
+        builder.Services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(LiveHubConnectPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = hubLimits.ConnectsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            limiter.OnRejected = (context, _) =>
+            {
+                context.HttpContext.RequestServices.GetRequiredService<LiveHubLimits>().Count("connect_rate");
+                return ValueTask.CompletedTask;
+            };
+        });
         builder.Services.AddRadzenComponents();
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CarStateStore>();
         builder.Services.AddSingleton<WatchedCars>();
-        builder.Services.AddSingleton<LiveSubscriptions>();
+        builder.Services.AddSingleton(sp => new LiveSubscriptions(sp.GetRequiredService<WatchedCars>(), sp.GetRequiredService<LiveHubLimits>()));
         builder.Services.AddSingleton<LiveCoalescer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveCoalescer>());
 
@@ -50,14 +80,21 @@ public static class Extensions
 
     public static WebApplication MapWeb(this WebApplication app)
     {
+        var hubLimits = app.Services.GetRequiredService<LiveHubLimits>();
         app.UseStaticFiles();
+        app.UseRateLimiter();
         app.UseAntiforgery();
-        app.MapHub<LiveHub>(LiveHub.Path);
+        app.MapHub<LiveHub>(LiveHub.Path, connection =>
+        {
+            // What web buffers per connection, each way: a few messages' worth, not the 64 KB default.
+            connection.ApplicationMaxBufferSize = 4 * hubLimits.MaxMessageBytes;
+            connection.TransportMaxBufferSize = 64 * 1024;
+        }).RequireRateLimiting(LiveHubConnectPolicy);
         // History's API through web, for the session pages' downloads (history is not exposed by itself).
         app.MapGet("/history/api/{**path}", (string path, HttpContext context, FormulaTel.Web.History.HistoryClient history) =>
             history.ForwardAsync("/api/" + path + context.Request.QueryString, context));
-        app.MapGet("/stats", (IFrameFeed feed, CarStateStore store) =>
-            new WebStats(feed.Description, feed.Connected, feed.FramesReceived, store.Sessions().Count, store.SessionsEvicted));
+        app.MapGet("/stats", (IFrameFeed feed, CarStateStore store, LiveHubLimits hub) =>
+            new WebStats(feed.Description, feed.Connected, feed.FramesReceived, store.Sessions().Count, store.SessionsEvicted, hub.Refused));
         app.MapRazorComponents<Components.App>().AddInteractiveServerRenderMode();
         return app;
     }
@@ -73,4 +110,4 @@ internal sealed class FeedHealthCheck(IFrameFeed feed) : IHealthCheck
 }
 
 /// <summary>Web's running totals (GET /stats): what its feed took in and the sessions it holds.</summary>
-public sealed record WebStats(string Feed, bool Connected, long FramesReceived, int Sessions, long SessionsEvicted);
+public sealed record WebStats(string Feed, bool Connected, long FramesReceived, int Sessions, long SessionsEvicted, long HubCallsRefused);

@@ -311,6 +311,20 @@ public sealed class CarStateStore
         }
     }
 
+    /// <summary>Whether the session is live and has heard of the car (any frame for it, or its participant entry).</summary>
+    public bool Knows(CarKey key)
+    {
+        if (!_sessions.TryGetValue(key.SessionKey, out var session))
+        {
+            return false;
+        }
+
+        lock (session)
+        {
+            return session.Cars.ContainsKey(key.CarIndex) || session.Participants.ContainsKey(key.CarIndex);
+        }
+    }
+
     public CarState? Get(CarKey key)
     {
         if (!_sessions.TryGetValue(key.SessionKey, out var session))

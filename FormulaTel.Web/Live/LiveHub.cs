@@ -7,7 +7,12 @@ namespace FormulaTel.Web.Live;
 /// what <see cref="ILiveClient"/> names: "CarState" for each subscribed car at most 60 times a second, and
 /// "Sessions" (the session list) whenever it changes.
 /// </summary>
-public sealed class LiveHub(CarStateStore store, LiveSubscriptions subscriptions, IFrameFeed feed) : Hub<ILiveClient>
+/// <remarks>
+/// Anyone who can reach web can call the hub, so a call may only follow a car web already holds, a connection follows
+/// a bounded number of cars, and calls are rate limited (<see cref="LiveHubRateFilter"/>); each refusal is a hub error
+/// the client can read, counted by <see cref="LiveHubLimits"/>.
+/// </remarks>
+public sealed class LiveHub(CarStateStore store, LiveSubscriptions subscriptions, IFrameFeed feed, LiveHubLimits limits) : Hub<ILiveClient>
 {
     public const string Path = "/hubs/live";
     public const string CarStateMethod = nameof(ILiveClient.CarState);
@@ -29,18 +34,31 @@ public sealed class LiveHub(CarStateStore store, LiveSubscriptions subscriptions
     /// <summary>Live sessions, most recently started first.</summary>
     public IReadOnlyList<SessionSummary> GetSessions() => store.Sessions();
 
-    /// <summary>Starts the car's updates, once its full-rate feed is open (a moment at most); returns its current state, if any.</summary>
+    /// <summary>
+    /// Starts the updates of a car of a live session (from GetSessions), once its full-rate feed is open (a moment at
+    /// most); returns its current state, if any.
+    /// </summary>
     public async Task<CarState?> Subscribe(string sessionKey, int carIndex)
     {
-        if (string.IsNullOrEmpty(sessionKey) || carIndex is < 0 or > 63)
+        if (string.IsNullOrEmpty(sessionKey) || sessionKey.Length > LiveHubLimits.MaxSessionKeyLength || carIndex is < 0 or > 63)
         {
-            throw new HubException("Subscribe needs a session key from GetSessions and a car index 0..63.");
+            throw limits.Refuse("bad_request", "Subscribe needs a session key from GetSessions and a car index 0..63.");
         }
 
         var key = new CarKey(sessionKey, carIndex);
-        if (!subscriptions.Add(Context.ConnectionId, key))
+        if (!store.Knows(key))
         {
-            throw new HubException("Web is already following as many cars as it is set to (Web:MaxWatchedCars); unsubscribe from one first.");
+            throw store.Identity(sessionKey) is null
+                ? limits.Refuse("unknown_session", "No live session has that key; take one from GetSessions (sessions end two minutes after their last frame).")
+                : limits.Refuse("unknown_car", $"Session {sessionKey} has no car {carIndex}; GetSessions lists its cars.");
+        }
+
+        switch (subscriptions.Add(Context.ConnectionId, key))
+        {
+            case LiveSubscriptions.Result.ConnectionCap:
+                throw limits.Refuse("connection_cap", $"This connection already follows {limits.MaxSubscriptionsPerConnection} cars (Web:Hub:MaxSubscriptionsPerConnection); unsubscribe from one first.");
+            case LiveSubscriptions.Result.WatchCap:
+                throw limits.Refuse("watch_cap", "Web is already following as many cars as it is set to (Web:MaxWatchedCars); unsubscribe from one first.");
         }
 
         await feed.FollowingAsync(key, TimeSpan.FromSeconds(2));

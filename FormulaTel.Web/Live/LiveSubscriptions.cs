@@ -6,28 +6,52 @@ namespace FormulaTel.Web.Live;
 /// Which hub connections follow which cars. Kept here rather than in SignalR groups so the coalescer can send to each
 /// connection on its own and skip one that has not taken its last update (a group send waits for its slowest member).
 /// Each followed car holds a <see cref="WatchedCars"/> handle, so its full-rate feed runs while anyone follows it.
+/// A connection follows at most <paramref name="maxPerConnection"/> cars; nothing is kept for a connection that
+/// follows none.
 /// </summary>
-public sealed class LiveSubscriptions(WatchedCars? watched = null)
+public sealed class LiveSubscriptions(WatchedCars? watched = null, int maxPerConnection = LiveHubLimits.DefaultMaxSubscriptionsPerConnection)
 {
+    public LiveSubscriptions(WatchedCars watched, LiveHubLimits limits)
+        : this(watched, limits.MaxSubscriptionsPerConnection)
+    {
+    }
+
+    public enum Result
+    {
+        Added,
+
+        /// <summary>The connection already follows as many cars as it may.</summary>
+        ConnectionCap,
+
+        /// <summary>Web already watches Web:MaxWatchedCars distinct cars.</summary>
+        WatchCap,
+    }
+
     private readonly WatchedCars _watched = watched ?? new WatchedCars();
     private readonly Lock _carsLock = new();
     private readonly ConcurrentDictionary<CarKey, ConcurrentDictionary<string, byte>> _byCar = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<CarKey, IDisposable>> _byConnection = new();
 
-    /// <summary>False when the car cannot be watched (Web:MaxWatchedCars reached).</summary>
-    public bool Add(string connectionId, CarKey car)
+    public Result Add(string connectionId, CarKey car)
     {
         var cars = _byConnection.GetOrAdd(connectionId, _ => new());
-        if (!cars.ContainsKey(car))
+        lock (cars)
         {
-            if (_watched.Watch(car) is not { } handle)
+            if (!cars.ContainsKey(car))
             {
-                return false;
-            }
+                if (cars.Count >= maxPerConnection)
+                {
+                    DropIfEmpty(connectionId, cars);
+                    return Result.ConnectionCap;
+                }
 
-            if (!cars.TryAdd(car, handle))
-            {
-                handle.Dispose();
+                if (_watched.Watch(car) is not { } handle)
+                {
+                    DropIfEmpty(connectionId, cars);
+                    return Result.WatchCap;
+                }
+
+                cars[car] = handle;
             }
         }
 
@@ -36,17 +60,34 @@ public sealed class LiveSubscriptions(WatchedCars? watched = null)
             _byCar.GetOrAdd(car, _ => new()).TryAdd(connectionId, 0);
         }
 
-        return true;
+        return Result.Added;
     }
 
     public void Remove(string connectionId, CarKey car)
     {
-        if (_byConnection.TryGetValue(connectionId, out var cars) && cars.TryRemove(car, out var handle))
+        if (_byConnection.TryGetValue(connectionId, out var cars))
         {
-            handle.Dispose();
+            lock (cars)
+            {
+                if (cars.TryRemove(car, out var handle))
+                {
+                    handle.Dispose();
+                }
+
+                DropIfEmpty(connectionId, cars);
+            }
         }
 
         Forget(connectionId, car);
+    }
+
+    // Called under the connection's lock, so a concurrent Add on the same connection cannot lose its entry.
+    private void DropIfEmpty(string connectionId, ConcurrentDictionary<CarKey, IDisposable> cars)
+    {
+        if (cars.IsEmpty)
+        {
+            _byConnection.TryRemove(new KeyValuePair<string, ConcurrentDictionary<CarKey, IDisposable>>(connectionId, cars));
+        }
     }
 
     // Nothing left behind for a car nobody follows (the next follower adds it again).
@@ -65,10 +106,15 @@ public sealed class LiveSubscriptions(WatchedCars? watched = null)
     {
         if (_byConnection.TryRemove(connectionId, out var cars))
         {
-            foreach (var (car, handle) in cars)
+            lock (cars)
             {
-                handle.Dispose();
-                Forget(connectionId, car);
+                foreach (var (car, handle) in cars)
+                {
+                    handle.Dispose();
+                    Forget(connectionId, car);
+                }
+
+                cars.Clear();
             }
         }
     }
@@ -87,6 +133,7 @@ public sealed class LiveSubscriptions(WatchedCars? watched = null)
 
     public bool Follows(string connectionId, CarKey car) => _byCar.TryGetValue(car, out var connections) && connections.ContainsKey(connectionId);
 
+    /// <summary>Connections following at least one car.</summary>
     public int Connections => _byConnection.Count;
 
     /// <summary>Cars followed by at least one connection.</summary>

@@ -32,7 +32,6 @@ public class EndToEndTests(EmbeddedStackFixture stack)
         hub.On<CarState>(LiveHub.CarStateMethod, s => states.Writer.TryWrite(s));
         await hub.StartAsync();
         var key = SessionKeys.For(source, sessionUid);
-        await hub.InvokeAsync<CarState?>("Subscribe", key, car);
 
         // UDP may lose a datagram: send the same state until it arrives.
         var buffer = new byte[1500];
@@ -50,12 +49,12 @@ public class EndToEndTests(EmbeddedStackFixture stack)
             }
         });
 
-        CarState state;
-        do
+        // The hub follows cars web holds: subscribe once the car's first frames are in.
+        var state = await hub.SubscribeWhenLiveAsync(key, car, TimeSpan.FromSeconds(60));
+        while (state is null || state.LapNumber == 0 || state.SpeedKph == 0) // lap data and telemetry travel as separate frames
         {
             state = await Eventually.Within(states.Reader.ReadAsync().AsTask(), "car state from the hub", TimeSpan.FromSeconds(60));
         }
-        while (state.LapNumber == 0 || state.SpeedKph == 0); // lap data and telemetry travel as separate frames
 
         await sending.CancelAsync();
         await sender;

@@ -36,7 +36,7 @@ internal static class ManySessions
             }
         });
         await Stats.StartWhenUpAsync(connection, TimeSpan.FromMinutes(1));
-        await Eventually.Until(async () => await connection.InvokeAsync<CarState?>("Subscribe", key, 0) is not null, "the racing rig's car", TimeSpan.FromSeconds(60));
+        await connection.SubscribeWhenLiveAsync(key, 0, TimeSpan.FromSeconds(60));
 
         Console.WriteLine("| minute | sessions sent | RSS MB ingest · rpc · web · history | web sessions held / evicted | rpc: frames of cars over the metric budget | watched car states/s |");
         Console.WriteLine("| --- | --- | --- | --- | --- | --- |");

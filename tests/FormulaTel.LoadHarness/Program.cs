@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using FormulaTel.Simulation;
+using FormulaTel.Testing;
 using FormulaTel.Web.Live;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -123,9 +124,15 @@ try
             latencies.Add(Stopwatch.GetElapsedTime(at).TotalMilliseconds);
         }
     });
-    for (var car = 0; car < 22; car++)
+    // The hub follows cars web holds: the grid's first datagrams, then the subscriptions.
     {
-        await connection.InvokeAsync<CarState?>("Subscribe", key, car);
+        var grid = new byte[1500];
+        await udp.SendAsync(grid.AsMemory(0, writer.WriteParticipants(grid)), new IPEndPoint(IPAddress.Loopback, 20777));
+        await udp.SendAsync(grid.AsMemory(0, writer.WriteCarTelemetry(grid)), new IPEndPoint(IPAddress.Loopback, 20777));
+        for (var car = 0; car < 22; car++)
+        {
+            await connection.SubscribeWhenLiveAsync(key, car);
+        }
     }
 
     var rss = new Dictionary<string, List<double>>();

@@ -6,6 +6,7 @@ using System.Text.Json;
 using FormulaTel.Simulation;
 using FormulaTel.Testing;
 using FormulaTel.Web.Live;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
 /// <summary>
@@ -71,9 +72,13 @@ internal static class Rigs
         key = SessionKeys.For(load.SourceId(0), RigLoad.SessionUid(0));
         // Overloaded, web may not have the car for a while (or at all): that shows as no states in the row.
         var watching = Stopwatch.StartNew();
-        while (await connection.InvokeAsync<CarState?>("Subscribe", key, 0) is null && watching.Elapsed < TimeSpan.FromSeconds(60))
+        try
         {
-            await Task.Delay(200);
+            await connection.SubscribeWhenLiveAsync(key, 0, TimeSpan.FromSeconds(60));
+        }
+        catch (HubException)
+        {
+            // Not held within a minute: the row shows no states.
         }
 
         // Cold services (JIT tiers, connections) fall behind at first; measure once ingest has gone 3 s without

@@ -88,15 +88,13 @@ public class LiveHubTests
         await using var ___ = connection;
         var states = Channel.CreateUnbounded<CarState>();
         connection.On<CarState>(LiveHub.CarStateMethod, s => states.Writer.TryWrite(s));
-        await connection.InvokeAsync<CarState?>("Subscribe", SessionKeys.For("rig", 1), 1);
 
         await Publish(rpc, 1, Frames.Telemetry("rig", 1, 0, 100), Frames.Telemetry("rig", 1, 1, 111));
-        var state = await Eventually.Within(states.Reader.ReadAsync().AsTask(), "car 1");
-        Assert.Equal((1, 111f), (state.CarIndex, state.SpeedKph));
-        // Subscribed before its session existed: the car's full-rate stream opens once the session is known.
+        var current = await connection.SubscribeWhenLiveAsync(SessionKeys.For("rig", 1), 1);
+        Assert.Equal((1, 111f), (current!.CarIndex, current.SpeedKph));
         await Eventually.Until(() => web.Services.GetRequiredService<RpcWatchFeed>().CarStreams == 1, "car 1's full-rate stream");
         await Publish(rpc, 2, Frames.Telemetry("rig", 1, 0, 100), Frames.Telemetry("rig", 1, 1, 122));
-        state = await Eventually.Within(states.Reader.ReadAsync().AsTask(), "car 1 again");
+        var state = await Eventually.Within(states.Reader.ReadAsync().AsTask(), "car 1's update");
         Assert.Equal((1, 122f), (state.CarIndex, state.SpeedKph));
     }
 

@@ -47,15 +47,16 @@ public class WatchedCarsTests
         var watched = Capped(1);
         var subscriptions = new LiveSubscriptions(watched);
         var car = new CarKey("s", 4);
-        Assert.True(subscriptions.Add("a", car));
-        Assert.True(subscriptions.Add("b", car));
-        Assert.False(subscriptions.Add("a", new CarKey("s", 5)));
+        Assert.Equal(LiveSubscriptions.Result.Added, subscriptions.Add("a", car));
+        Assert.Equal(LiveSubscriptions.Result.Added, subscriptions.Add("b", car));
+        Assert.Equal(LiveSubscriptions.Result.WatchCap, subscriptions.Add("a", new CarKey("s", 5)));
 
         subscriptions.Remove("a", car);
         Assert.True(watched.IsWatched(car));
         subscriptions.RemoveConnection("b");
         Assert.False(watched.IsWatched(car));
-        Assert.Equal((0, 1), (subscriptions.Cars, subscriptions.Connections));
+        // "a" follows nothing now, so nothing is kept for it.
+        Assert.Equal((0, 0), (subscriptions.Cars, subscriptions.Connections));
         subscriptions.RemoveConnection("a");
         Assert.Equal((0, 0), (subscriptions.Cars, subscriptions.Connections));
     }
