@@ -36,6 +36,10 @@ namespace FormulaTel.AppHost
         public const string RecordingDirectoryKey = "FormulaTel:RecordingDirectory";
         public const string ForwardToParameter = "forward-to";
 
+        /// <summary>The API keys rpc asks of its callers (docs/security.md): secret parameters, generated when not given.</summary>
+        public const string RpcPublishKeyParameter = "rpc-publish-key";
+        public const string RpcWatchKeyParameter = "rpc-watch-key";
+
         /// <summary>Where ingest keeps recordings in a container: the Kubernetes tree mounts a volume claim here.</summary>
         public const string ContainerRecordingDirectory = "/var/lib/formulatel/recordings";
 
@@ -72,6 +76,12 @@ namespace FormulaTel.AppHost
                 .WithHttpHealthCheck("/health");
             TuneService(rpc);
 
+            // rpc's callers show a key of their role: ingest publishes, web and history watch. Generated for each run
+            // when not set (Parameters:rpc-publish-key, Parameters:rpc-watch-key); keys of the Secret in Kubernetes.
+            var publishKey = builder.AddParameter(RpcPublishKeyParameter, new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+            var watchKey = builder.AddParameter(RpcWatchKeyParameter, new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+            rpc.WithEnvironment("Rpc__Access__PublishKeys__0", publishKey).WithEnvironment("Rpc__Access__WatchKeys__0", watchKey);
+
             var ingest = builder.AddProject<Projects.FormulaTel_Ingest>("ingest")
                 .WithEndpoint("udp", e =>
                 {
@@ -85,6 +95,7 @@ namespace FormulaTel.AppHost
                 })
                 // No variable carries a UDP endpoint's port into a project; pass it explicitly.
                 .WithEnvironment("Ingest__UdpPort", udpPort.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .WithEnvironment("RpcClient__Key", publishKey)
                 .WithReference(rpc)
                 .WaitFor(rpc)
                 .WithHttpHealthCheck("/health");
@@ -130,6 +141,7 @@ namespace FormulaTel.AppHost
             // into a SQLite file under the user's local data folder (FormulaTel:HistoryDirectory moves it). Full stack
             // and Kubernetes: its own Kafka consumer group, into PostgreSQL (below).
             var history = builder.AddProject<Projects.FormulaTel_History>("history")
+                .WithEnvironment("RpcClient__Key", watchKey)
                 .WithReference(rpc)
                 .WaitFor(rpc)
                 .WithHttpHealthCheck("/health")
@@ -147,6 +159,7 @@ namespace FormulaTel.AppHost
             }
 
             var web = builder.AddProject<Projects.FormulaTel_Web>("web")
+                .WithEnvironment("RpcClient__Key", watchKey)
                 .WithReference(rpc)
                 .WaitFor(rpc)
                 .WithReference(history)

@@ -57,7 +57,7 @@ public static class Extensions
         {
             builder.Services.AddSingleton<IHistorySink>(sp => sp.GetRequiredService<HistoryWriter>());
             var rpcAddress = builder.Configuration[$"{HistoryOptions.Section}:RpcAddress"] ?? new HistoryOptions().RpcAddress;
-            builder.Services.AddStreamingGrpcClient<TelemetryGateway.TelemetryGatewayClient>(rpcAddress);
+            builder.Services.AddStreamingGrpcClient<TelemetryGateway.TelemetryGatewayClient>(rpcAddress).WithRpcKey(builder.Configuration);
             builder.Services.AddSingleton<WatchConsumer>();
             builder.Services.AddSingleton<IHistoryFeed>(sp => sp.GetRequiredService<WatchConsumer>());
             builder.Services.AddHostedService(sp => sp.GetRequiredService<WatchConsumer>());

@@ -5,6 +5,7 @@ using FormulaTel.Ingest.Publishing;
 using FormulaTel.Ingest.Recording;
 using FormulaTel.Ingest.Udp;
 using FormulaTel.Protos.V1;
+using FormulaTel.ServiceDefaults;
 
 namespace FormulaTel.Ingest;
 
@@ -67,7 +68,8 @@ public static class Extensions
             })
             // The publish stream lives for hours: the default resilience handler's timeouts would cut it.
             // (Marked experimental, but it is the documented way to opt one client out of the defaults.)
-            .RemoveAllResilienceHandlers();
+            .RemoveAllResilienceHandlers()
+            .WithRpcKey(builder.Configuration);
 #pragma warning restore EXTEXP0001
 
         builder.Services.AddSingleton<RpcPublisher>();

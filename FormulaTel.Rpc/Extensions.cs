@@ -1,5 +1,6 @@
 using FormulaTel.Rpc.Gateway;
 using FormulaTel.Rpc.Publishing;
+using FormulaTel.Rpc.Security;
 
 namespace FormulaTel.Rpc;
 
@@ -8,10 +9,19 @@ public static class Extensions
 {
     public static IHostApplicationBuilder AddRpc(this IHostApplicationBuilder builder)
     {
+        // Who may call (API keys per role) and how much: checked before a call reaches the gateway (docs/security.md).
+        builder.Services.AddOptions<RpcAccessOptions>()
+            .Bind(builder.Configuration.GetSection(RpcAccessOptions.SectionName))
+            .Validate(o => o.AllowAnonymous || (o.PublishKeys.Any(k => k.Length > 0) && o.WatchKeys.Any(k => k.Length > 0)),
+                "rpc has no API keys: set Rpc:Access:PublishKeys:0 (ingest's) and Rpc:Access:WatchKeys:0 (web's and history's) — the AppHost " +
+                "generates them — or Rpc:Access:AllowAnonymous=true where everything that can reach rpc is trusted (docs/security.md)")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<RpcAccessInterceptor>();
         builder.Services.AddGrpc(o =>
         {
-            // A batch of 512 full frames stays well under this; anything bigger is a broken publisher.
-            o.MaxReceiveMessageSize = 16 * 1024 * 1024;
+            o.Interceptors.Add<RpcAccessInterceptor>();
+            // Ingest's batches of 512 frames are well under 1 MB; anything near this is not a publisher of ours.
+            o.MaxReceiveMessageSize = 4 * 1024 * 1024;
         });
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RpcMetrics>();
@@ -39,7 +49,7 @@ public static class Extensions
         app.MapGet("/", () => "FormulaTel rpc: gRPC service formulatel.v1.TelemetryGateway (Publish, Watch).");
         app.MapGet("/stats", (RpcMetrics metrics, SpecMetrics telemetry, LocalFanOut fanOut) => new RpcStats(
             metrics.FramesReceivedTotal, metrics.FramesRejectedTotal, fanOut.WatcherCount, metrics.WatchFramesDroppedTotal,
-            metrics.KafkaFramesPublishedTotal, metrics.KafkaFramesDroppedTotal, telemetry.CarsRefused));
+            metrics.KafkaFramesPublishedTotal, metrics.KafkaFramesDroppedTotal, telemetry.CarsRefused, metrics.CallsRefusedTotal));
         return app;
     }
 }
@@ -52,4 +62,5 @@ public sealed record RpcStats(
     long WatchFramesDropped,
     long KafkaFramesPublished,
     long KafkaFramesDropped,
-    long TelemetryCarsRefused);
+    long TelemetryCarsRefused,
+    long CallsRefused);

@@ -54,7 +54,7 @@ public static class Extensions
 
         // rpc's gRPC endpoint; "_grpc.rpc" is the endpoint named grpc of the resource rpc (service discovery).
         var rpcAddress = builder.Configuration["Web:RpcAddress"] ?? "http://_grpc.rpc";
-        builder.Services.AddStreamingGrpcClient<TelemetryGateway.TelemetryGatewayClient>(rpcAddress);
+        builder.Services.AddStreamingGrpcClient<TelemetryGateway.TelemetryGatewayClient>(rpcAddress).WithRpcKey(builder.Configuration);
         // The feed: Kafka when a connection string names the brokers (full stack), rpc's watch stream otherwise.
         // Kafka down: the page still serves (degraded), so it is not a reason to take web out of service.
         if (builder.AddKafkaClients(failureStatus: HealthStatus.Degraded))

@@ -15,6 +15,7 @@ public sealed partial class TelemetryGatewayService(
     RpcMetrics metrics,
     SpecMetrics telemetryMetrics,
     IHostApplicationLifetime lifetime,
+    Microsoft.Extensions.Options.IOptions<Security.RpcAccessOptions> access,
     ILogger<TelemetryGatewayService> logger) : GatewayServiceBase
 {
     /// <summary>Most frames sent to a watcher in one message.</summary>
@@ -68,13 +69,23 @@ public sealed partial class TelemetryGatewayService(
     private async Task ReadBatchesAsync(IAsyncStreamReader<ReceivedBatch> requestStream, ChannelWriter<PublishAck> acks, CancellationToken cancellationToken)
     {
         var accepted = new List<PublishedFrame>(MaxWatchBatchFrames);
+        var (maxFrames, maxFrameBytes) = (access.Value.MaxBatchFrames, access.Value.MaxFrameBytes);
         await foreach (var batch in requestStream.ReadAllAsync(cancellationToken))
         {
+            if (batch.Frames.Count > maxFrames)
+            {
+                metrics.CallRefused("batch_too_large");
+                throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                    $"a batch of {batch.Frames.Count} frames; rpc takes {maxFrames} at most (Rpc:Access:MaxBatchFrames)"));
+            }
+
             accepted.Clear();
             uint rejected = 0;
             foreach (var published in batch.Frames)
             {
-                var reason = published.WellFormed ? Validate(published.Header) : "malformed";
+                var reason = !published.WellFormed ? "malformed"
+                    : published.Bytes.Length > maxFrameBytes ? "frame_too_large"
+                    : Validate(published.Header);
                 if (reason is null)
                 {
                     accepted.Add(published);

@@ -13,6 +13,8 @@ public sealed class RpcMetrics
 
     private readonly Counter<long> _framesReceived;
     private readonly Counter<long> _framesRejected;
+    private readonly Counter<long> _callsRefused;
+    private long _callsRefusedTotal;
     private readonly Counter<long> _batchesAcknowledged;
     private readonly Counter<long> _watchFramesDropped;
     private readonly UpDownCounter<long> _publishStreams;
@@ -30,6 +32,8 @@ public sealed class RpcMetrics
         var meter = meterFactory.Create(MeterName);
         _framesReceived = meter.CreateCounter<long>("formulatel.rpc.frames.received", "{frame}", "Frames accepted from publishers, by game and payload kind.");
         _framesRejected = meter.CreateCounter<long>("formulatel.rpc.frames.rejected", "{frame}", "Frames refused, by reason.");
+        _callsRefused = meter.CreateCounter<long>("formulatel.rpc.calls.refused", "{call}",
+            "Publish and Watch calls refused, by reason: unauthenticated (no or an unknown key), permission_denied (a key of the other role), stream_cap, batch_too_large.");
         _batchesAcknowledged = meter.CreateCounter<long>("formulatel.rpc.batches.acknowledged", "{batch}", "Batches acknowledged to publishers.");
         _watchFramesDropped = meter.CreateCounter<long>("formulatel.rpc.watch.frames.dropped", "{frame}", "Frames a slow watcher lost.");
         _publishStreams = meter.CreateUpDownCounter<long>("formulatel.rpc.publish.streams", "{stream}", "Open publish streams.");
@@ -46,6 +50,15 @@ public sealed class RpcMetrics
     }
 
     public long FramesReceivedTotal => Interlocked.Read(ref _framesReceivedTotal);
+
+    /// <summary>Calls refused before they reached the gateway (or ended by it for a limit), by reason.</summary>
+    public long CallsRefusedTotal => Interlocked.Read(ref _callsRefusedTotal);
+
+    public void CallRefused(string reason)
+    {
+        Interlocked.Increment(ref _callsRefusedTotal);
+        _callsRefused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    }
     public long FramesRejectedTotal => Interlocked.Read(ref _framesRejectedTotal);
     public long WatchFramesDroppedTotal => Interlocked.Read(ref _watchFramesDroppedTotal);
 

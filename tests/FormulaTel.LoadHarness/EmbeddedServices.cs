@@ -36,22 +36,27 @@ internal sealed class EmbeddedServices : IAsyncDisposable
             quiet["Kafka__Topic"] = kafka.Topic;
         }
 
-        var rpc = await ServiceProcess.StartAsync("FormulaTel.Rpc.dll", new Dictionary<string, string>(quiet) { ["GRPC_PORT"] = grpcPort.ToString(CultureInfo.InvariantCulture) });
+        // rpc with its keys in place, as the AppHost runs it.
+        var keys = new TestRpcKeys();
+        var rpc = await ServiceProcess.StartAsync("FormulaTel.Rpc.dll", new Dictionary<string, string>(quiet.Concat(keys.RpcEnvironment())) { ["GRPC_PORT"] = grpcPort.ToString(CultureInfo.InvariantCulture) });
         var rpcAddress = $"http://127.0.0.1:{grpcPort}";
         var history = await ServiceProcess.StartAsync("FormulaTel.History.dll", new Dictionary<string, string>(quiet)
         {
             ["History__RpcAddress"] = rpcAddress,
+            ["RpcClient__Key"] = keys.Watch,
             ["History__DataDirectory"] = historyData.Path,
             ["History__RecordingDirectory"] = recordings.Path,
         });
         var web = await ServiceProcess.StartAsync("FormulaTel.Web.dll", new Dictionary<string, string>(quiet)
         {
             ["Web__RpcAddress"] = rpcAddress,
+            ["RpcClient__Key"] = keys.Watch,
             ["Web__HistoryAddress"] = history.Http.BaseAddress!.ToString(),
         });
         var ingest = await ServiceProcess.StartIngestAsync(new Dictionary<string, string>(quiet)
         {
             ["Ingest__RpcAddress"] = rpcAddress,
+            ["RpcClient__Key"] = keys.Publish,
             ["Ingest__Recording__Directory"] = recordings.Path,
         });
         return new EmbeddedServices(recordings, historyData, rpc, history, web, ingest);

@@ -32,7 +32,7 @@ internal static class RecordingCost
         {
             using var recordings = new TempDirectory();
             var grpcPort = FreePort.Tcp();
-            await using var rpc = await ServiceProcess.StartAsync("FormulaTel.Rpc.dll", new Dictionary<string, string> { ["GRPC_PORT"] = grpcPort.ToString(CultureInfo.InvariantCulture), ["Logging__LogLevel__Default"] = "Warning" });
+            await using var rpc = await ServiceProcess.StartAsync("FormulaTel.Rpc.dll", new Dictionary<string, string> { ["GRPC_PORT"] = grpcPort.ToString(CultureInfo.InvariantCulture), ["Logging__LogLevel__Default"] = "Warning", ["Rpc__Access__AllowAnonymous"] = "true" });
             await using var ingest = await ServiceProcess.StartIngestAsync(new Dictionary<string, string>
             {
                 ["Ingest__RpcAddress"] = $"http://127.0.0.1:{grpcPort}",

@@ -23,6 +23,7 @@ public class GrpcEndpointTests
         {
             ["urls"] = $"http://127.0.0.1:{httpPort}",
             [GrpcEndpoint.PortKey] = grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Rpc:Access:AllowAnonymous"] = "true",
         });
         // The same calls as rpc's Program.cs.
         builder.AddServiceDefaults();

@@ -50,6 +50,12 @@ public sealed class RpcTestHost : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Tests not about rpc's keys call it without one; those about keys configure them (RpcAccessTests).
+        if (!_settings.ContainsKey("Rpc:Access:PublishKeys:0"))
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Rpc:Access:AllowAnonymous"] = "true" });
+        }
+
         builder.Configuration.AddInMemoryCollection(_settings);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Port, l => l.Protocols = HttpProtocols.Http2));
         builder.AddRpc();

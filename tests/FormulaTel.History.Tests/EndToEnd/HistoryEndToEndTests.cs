@@ -22,10 +22,12 @@ public sealed class HistoryEndToEndTests
     {
         using var data = new TempDirectory();
         var grpcPort = FreePort.Tcp();
-        await using var rpc = await ServiceProcess.StartAsync("FormulaTel.Rpc.dll", new Dictionary<string, string> { ["GRPC_PORT"] = grpcPort.ToString(CultureInfo.InvariantCulture) });
+        // With rpc's keys in place, as the AppHost runs it: ingest publishes with its key, history watches with its own.
+        var keys = new TestRpcKeys();
+        await using var rpc = await ServiceProcess.StartAsync("FormulaTel.Rpc.dll", new Dictionary<string, string>(keys.RpcEnvironment()) { ["GRPC_PORT"] = grpcPort.ToString(CultureInfo.InvariantCulture) });
         var rpcAddress = $"http://127.0.0.1:{grpcPort}";
-        await using var ingest = await ServiceProcess.StartIngestAsync(new Dictionary<string, string> { ["Ingest__RpcAddress"] = rpcAddress, ["Ingest__Recording__Enabled"] = "false" });
-        var historySettings = new Dictionary<string, string> { ["History__RpcAddress"] = rpcAddress, ["History__DataDirectory"] = data.Path };
+        await using var ingest = await ServiceProcess.StartIngestAsync(new Dictionary<string, string>([TestRpcKeys.ClientEnvironment(keys.Publish)]) { ["Ingest__RpcAddress"] = rpcAddress, ["Ingest__Recording__Enabled"] = "false" });
+        var historySettings = new Dictionary<string, string>([TestRpcKeys.ClientEnvironment(keys.Watch)]) { ["History__RpcAddress"] = rpcAddress, ["History__DataDirectory"] = data.Path };
         var history = await ServiceProcess.StartAsync("FormulaTel.History.dll", historySettings);
 
         using var stop = new CancellationTokenSource();
