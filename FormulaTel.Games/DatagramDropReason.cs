@@ -16,4 +16,8 @@ public enum DatagramDropReason
     UnknownEventCode,
     /// <summary>Forza: IsRaceOn is 0 (menus, pause, replays); the datagram carries no car to map.</summary>
     NotRacing,
+    /// <summary>From an address outside the receiver's allowed sources (ingest's Ingest:AllowedSources).</summary>
+    SourceNotAllowed,
+    /// <summary>Past the per-source rate cap (ingest's Ingest:MaxDatagramsPerSourcePerSecond).</summary>
+    RateLimited,
 }

@@ -11,6 +11,8 @@ public static class DatagramDropReasonNames
         DatagramDropReason.WrongLength => "wrong_length",
         DatagramDropReason.UnknownEventCode => "unknown_event_code",
         DatagramDropReason.NotRacing => "not_racing",
+        DatagramDropReason.SourceNotAllowed => "source_not_allowed",
+        DatagramDropReason.RateLimited => "rate_limited",
         _ => "none",
     };
 }

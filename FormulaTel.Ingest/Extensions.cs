@@ -18,12 +18,18 @@ public static class Extensions
             .Bind(builder.Configuration.GetSection(IngestOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        // "Ingest:ForwardTo" as one value ("a:20777,b:20778"), e.g. from the AppHost's parameter, as well as a list.
+        // "Ingest:ForwardTo" and "Ingest:AllowedSources" as one value ("a:20777,b:20778"), e.g. from an AppHost
+        // parameter or an environment variable, as well as a list.
         builder.Services.PostConfigure<IngestOptions>(o =>
         {
             if (builder.Configuration[$"{IngestOptions.SectionName}:{nameof(IngestOptions.ForwardTo)}"] is { Length: > 0 } list)
             {
                 o.ForwardTo.Add(list);
+            }
+
+            if (builder.Configuration[$"{IngestOptions.SectionName}:{nameof(IngestOptions.AllowedSources)}"] is { Length: > 0 } sources)
+            {
+                o.AllowedSources.Add(sources);
             }
         });
         builder.Services.AddOptions<RecordingOptions>()
@@ -50,6 +56,7 @@ public static class Extensions
         builder.Services.AddSingleton<IDatagramSink>(sp => sp.GetRequiredService<Forwarder>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Forwarder>());
 
+        builder.Services.AddSingleton<SourceGate>();
         builder.Services.AddSingleton<UdpReceiver>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UdpReceiver>());
 

@@ -43,6 +43,26 @@ public sealed class IngestOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int MaxSourceLabels { get; set; } = 4_096;
 
+    /// <summary>
+    /// Who may send telemetry: CIDR ranges (IPv4 and IPv6), as a list (Ingest:AllowedSources:0, …) or one value
+    /// separated by commas. The default takes loopback, the private ranges and link-local, so a console on the LAN
+    /// works with no setting; "*" takes anyone. Datagrams from elsewhere are dropped and counted (source_not_allowed).
+    /// </summary>
+    public List<string> AllowedSources { get; set; } = [];
+
+    /// <summary>
+    /// Datagrams a second one sender address may send before the rest of that second is dropped and counted
+    /// (rate_limited): a little above the fastest game (F1 at its 60 Hz setting sends 250–330 a second). 0 switches it off.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int MaxDatagramsPerSourcePerSecond { get; set; } = 500;
+
+    /// <summary>
+    /// Whether the rate cap also holds for senders on this machine (loopback): off by default, so a replay faster
+    /// than the game (replay --speed 4 or max) and the load harness are not cut.
+    /// </summary>
+    public bool RateLimitLoopback { get; set; }
+
     /// <summary>Most frames sent in one batch.</summary>
     [Range(1, 10_000)]
     public int MaxBatchFrames { get; set; } = 512;
@@ -73,8 +93,38 @@ public sealed class IngestOptions : IValidatableObject
             .Distinct();
     }
 
+    /// <summary>The allowed sources as ranges; null when anyone may send ("*").</summary>
+    public IReadOnlyList<IPNetwork>? AllowedNetworks()
+    {
+        var entries = AllowedSources.SelectMany(e => e.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+        if (entries.Contains("*"))
+        {
+            return null;
+        }
+
+        return entries.Count == 0
+            ? DefaultAllowedSources
+            : [.. entries.Select(e => IPNetwork.TryParse(e, out var network) ? network : (IPNetwork?)null).OfType<IPNetwork>()];
+    }
+
+    /// <summary>Loopback, the private ranges and link-local, IPv4 and IPv6: a home or league LAN.</summary>
+    public static readonly IReadOnlyList<IPNetwork> DefaultAllowedSources =
+    [
+        IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("172.16.0.0/12"), IPNetwork.Parse("192.168.0.0/16"),
+        IPNetwork.Parse("169.254.0.0/16"), IPNetwork.Parse("100.64.0.0/10"),
+        IPNetwork.Parse("::1/128"), IPNetwork.Parse("fc00::/7"), IPNetwork.Parse("fe80::/10"),
+    ];
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        foreach (var entry in AllowedSources.SelectMany(e => e.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+        {
+            if (entry != "*" && !IPNetwork.TryParse(entry, out _))
+            {
+                yield return new ValidationResult($"Ingest:AllowedSources: '{entry}' is not an address range (e.g. 192.168.1.0/24, 10.0.0.7/32, fd00::/8) or *.", [nameof(AllowedSources)]);
+            }
+        }
+
         foreach (var entry in ForwardEntries())
         {
             if (!TryParseHostPort(entry, out var host, out var port))

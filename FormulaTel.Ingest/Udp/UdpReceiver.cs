@@ -20,6 +20,7 @@ public sealed partial class UdpReceiver(
     FrameBuffer buffer,
     IngestMetrics metrics,
     IEnumerable<IDatagramSink> sinks,
+    SourceGate gate,
     TimeProvider time,
     ILogger<UdpReceiver> logger) : BackgroundService
 {
@@ -220,9 +221,16 @@ public sealed partial class UdpReceiver(
             }
 
             metrics.DatagramReceived();
+            var remote = (IPEndPoint)from;
+            // Refused senders are neither recorded nor forwarded: a stranger on the network cannot fill the disk.
+            if (gate.Check(remote.Address) is var refusal and not DatagramDropReason.None)
+            {
+                metrics.DatagramDropped(refusal);
+                continue;
+            }
+
             var bytes = datagram.AsSpan(0, length);
             var receivedAt = time.GetUtcNow();
-            var remote = (IPEndPoint)from;
             foreach (var sink in _sinks)
             {
                 // Recorder and forwarder: the datagram as it came, whatever decoding makes of it.

@@ -74,7 +74,8 @@ public class RobustnessTests(ITestOutputHelper output)
 
         output.WriteLine(string.Join(", ", reasons.OrderBy(r => r.Key).Select(r => $"{r.Key.ToTag()} {r.Value}")) + $"; spec JSON written for {jsonWritten}");
         Assert.Equal(Datagrams, reasons.Values.Sum());
-        foreach (var reason in Enum.GetValues<DatagramDropReason>())
+        // Every reason the decoders give (who sent it and how fast is the receiver's to judge: SourceGateTests).
+        foreach (var reason in Enum.GetValues<DatagramDropReason>().Except([DatagramDropReason.SourceNotAllowed, DatagramDropReason.RateLimited]))
         {
             Assert.True(reasons.GetValueOrDefault(reason) > 0, $"no datagram was {reason.ToTag()}: the generator misses a path");
         }
