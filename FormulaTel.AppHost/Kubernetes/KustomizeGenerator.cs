@@ -40,11 +40,28 @@ public sealed partial class KustomizeGenerator(JsonElement manifest, string mani
     };
     private static readonly HashSet<string> StatefulContainers = new(StringComparer.Ordinal) { "kafka", "postgres" };
 
+    /// <summary>
+    /// The non-root user each container image runs as (checked by the kubelet against runAsNonRoot, which needs a
+    /// number), and the directories it writes besides its data claim: empty volumes, since the root filesystem is
+    /// read-only. Projects and the Aspire dashboard are .NET images (APP_UID).
+    /// </summary>
+    private static readonly Dictionary<string, (long User, string[] Writable)> Images = new(StringComparer.Ordinal)
+    {
+        ["kafka"] = (1000, ["/tmp", "/etc/kafka"]),        // confluent-local's appuser; its entrypoint writes /etc/kafka/*.properties
+        ["postgres"] = (999, ["/tmp", "/var/run/postgresql"]),
+        ["prometheus"] = (65534, ["/tmp"]),               // nobody
+        ["grafana"] = (472, ["/tmp", "/var/lib/grafana"]),
+        ["otelcollector"] = (10001, ["/tmp"]),
+    };
+
+    private static readonly string[] DotnetWritable = ["/tmp"];
+
     public const string ImagePrefix = "formulatel/";
     public const int ProjectHttpPort = 8080;
     public const int IngestNodePort = 30777;
     public const int WebNodePort = 30080;
     public const string DashboardImage = "mcr.microsoft.com/dotnet/aspire-dashboard:9.5";
+    public const string DashboardName = "aspire-dashboard";
 
     private readonly Dictionary<string, JsonElement> _resources = manifest.GetProperty("resources").EnumerateObject().ToDictionary(p => p.Name, p => p.Value);
     private readonly SortedDictionary<string, string> _files = new(StringComparer.Ordinal);
@@ -89,6 +106,7 @@ public sealed partial class KustomizeGenerator(JsonElement manifest, string mani
         }
 
         Emit("aspire-dashboard.yaml", Dashboard());
+        Emit("network-policies.yaml", NetworkPolicies());
         Emit("namespace.yaml", [new V1Namespace { ApiVersion = "v1", Kind = "Namespace", Metadata = new V1ObjectMeta { Name = Namespace } }]);
         _files["kustomization.yaml"] = Kustomization();
 
@@ -144,8 +162,6 @@ public sealed partial class KustomizeGenerator(JsonElement manifest, string mani
         {
             // A ReadWriteOnce claim follows one pod: the old one goes before the new one starts.
             deployment.Spec.Strategy = new V1DeploymentStrategy { Type = "Recreate" };
-            // The SDK's images run as the non-root user "app"; the claim's files must be its group's to write.
-            deployment.Spec.Template.Spec.SecurityContext = new V1PodSecurityContext { FsGroup = ContainerAppUid };
         }
 
         yield return deployment;
@@ -257,20 +273,129 @@ public sealed partial class KustomizeGenerator(JsonElement manifest, string mani
     /// <summary>The standalone Aspire dashboard, where the collector sends traces, logs and metrics.</summary>
     private IEnumerable<object> Dashboard()
     {
-        const string name = "aspire-dashboard";
+        const string name = DashboardName;
         PortSpec[] ports = [new("http", 18888, "TCP"), new("otlp", 18889, "TCP")];
         var container = new V1Container
         {
             Name = name,
             Image = DashboardImage,
-            // Inside the cluster only; reach the UI with `kubectl port-forward` (README).
-            Env = [Env("DASHBOARD__OTLP__AUTHMODE", "Unsecured"), Env("DASHBOARD__FRONTEND__AUTHMODE", "Unsecured")],
+            // Inside the cluster only; reach the UI with `kubectl port-forward` and sign in with the browser token
+            // (README). The collector sends the OTLP key; both are keys of the Secret.
+            Env =
+            [
+                Env("DASHBOARD__OTLP__AUTHMODE", "ApiKey"),
+                new V1EnvVar { Name = "DASHBOARD__OTLP__PRIMARYAPIKEY", ValueFrom = SecretKey(Observability.ObservabilityResources.DashboardOtlpKeyParameter) },
+                Env("DASHBOARD__FRONTEND__AUTHMODE", "BrowserToken"),
+                new V1EnvVar { Name = "DASHBOARD__FRONTEND__BROWSERTOKEN", ValueFrom = SecretKey(Observability.ObservabilityResources.DashboardBrowserTokenParameter) },
+            ],
             Ports = [.. ports.Select(ToContainerPort)],
             ReadinessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/", Port = "http" }, PeriodSeconds = 10 },
             Resources = Resources("100m", "128Mi", "1", "512Mi"),
         };
         yield return Deployment(name, container, [], 1);
         yield return Service(name, [.. ports], "ClusterIP", null, externalTrafficPolicyLocal: false);
+    }
+
+    /// <summary>A connection the model has: a workload reaching another's port.</summary>
+    public sealed record Edge(string From, string To, int Port, string Protocol);
+
+    /// <summary>
+    /// The connections of the model: every binding a resource's environment or arguments name (directly, or through a
+    /// connection string), every in-cluster URL they spell out (the collector's dashboard endpoint), and the external
+    /// bindings, which anyone may reach (From is "*": web's page, ingest's UDP port).
+    /// </summary>
+    public IReadOnlyList<Edge> Edges()
+    {
+        var edges = new SortedSet<Edge>(Comparer<Edge>.Create((a, b) => string.CompareOrdinal($"{a.From} {a.To} {a.Port} {a.Protocol}", $"{b.From} {b.To} {b.Port} {b.Protocol}")));
+        foreach (var (name, resource) in _resources.Where(r => IsWorkload(r.Value)))
+        {
+            var values = (resource.TryGetProperty("env", out var env) ? env.EnumerateObject().Select(v => v.Value.GetString() ?? "") : [])
+                .Concat(resource.TryGetProperty("args", out var args) ? args.EnumerateArray().Select(a => a.GetString() ?? "") : []);
+            foreach (var value in values)
+            {
+                foreach (var (to, binding) in BindingsNamedIn(value))
+                {
+                    if (to != name && binding != "https" && _resources[to].GetProperty("bindings").GetProperty(binding) is var spec)
+                    {
+                        edges.Add(new Edge(name, to, PortOf(binding, spec), spec.GetProperty("protocol").GetString() == "udp" ? "UDP" : "TCP"));
+                    }
+                }
+
+                if (Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme == "http" && url.Host == DashboardName)
+                {
+                    edges.Add(new Edge(name, DashboardName, url.Port, "TCP"));
+                }
+            }
+
+            foreach (var port in Bindings(resource))
+            {
+                if (resource.GetProperty("bindings").GetProperty(port.Name).TryGetProperty("external", out var external) && external.GetBoolean())
+                {
+                    edges.Add(new Edge("*", name, port.Port, port.Protocol));
+                }
+            }
+        }
+
+        return [.. edges];
+    }
+
+    private IEnumerable<(string Resource, string Binding)> BindingsNamedIn(string value)
+    {
+        foreach (Match m in PlaceholderRegex().Matches(value))
+        {
+            var resource = m.Groups["resource"].Value;
+            if (m.Groups["binding"].Success && m.Groups["binding"].Value.Length > 0)
+            {
+                yield return (resource, m.Groups["binding"].Value);
+            }
+            else if (m.Groups["what"].Value == "connectionString" && _resources[resource].TryGetProperty("connectionString", out var connectionString))
+            {
+                foreach (var named in BindingsNamedIn(connectionString.GetString() ?? ""))
+                {
+                    yield return named;
+                }
+            }
+        }
+    }
+
+    private static bool IsWorkload(JsonElement resource) => resource.GetProperty("type").GetString() is "project.v0" or "project.v1" or "container.v0" or "container.v1";
+
+    /// <summary>
+    /// Ingress denied to every pod of the namespace, then allowed per pod for exactly the connections of
+    /// <see cref="Edges"/>, port by port. Egress is left open: ingest forwards to apps on the LAN.
+    /// </summary>
+    private IEnumerable<object> NetworkPolicies()
+    {
+        yield return new V1NetworkPolicy
+        {
+            ApiVersion = "networking.k8s.io/v1",
+            Kind = "NetworkPolicy",
+            Metadata = new V1ObjectMeta { Name = "default-deny-ingress", Labels = new Dictionary<string, string> { ["app.kubernetes.io/part-of"] = "formulatel" } },
+            Spec = new V1NetworkPolicySpec { PodSelector = new V1LabelSelector(), PolicyTypes = ["Ingress"] },
+        };
+
+        foreach (var target in Edges().GroupBy(e => e.To).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            yield return new V1NetworkPolicy
+            {
+                ApiVersion = "networking.k8s.io/v1",
+                Kind = "NetworkPolicy",
+                Metadata = new V1ObjectMeta { Name = $"allow-to-{target.Key}", Labels = PartOf(target.Key) },
+                Spec = new V1NetworkPolicySpec
+                {
+                    PodSelector = new V1LabelSelector { MatchLabels = Labels(target.Key) },
+                    PolicyTypes = ["Ingress"],
+                    Ingress = [.. target.GroupBy(e => (e.Port, e.Protocol)).OrderBy(g => g.Key.Port).Select(port => new V1NetworkPolicyIngressRule
+                    {
+                        Ports = [new V1NetworkPolicyPort { Port = port.Key.Port, Protocol = port.Key.Protocol }],
+                        // From anywhere (an external binding), or from the pods that use it.
+                        FromProperty = port.Any(e => e.From == "*")
+                            ? null
+                            : [.. port.Select(e => e.From).Distinct().Order(StringComparer.Ordinal).Select(from => new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector { MatchLabels = Labels(from) } })],
+                    })],
+                },
+            };
+        }
     }
 
     private (V1Volume Volume, V1VolumeMount Mount) ConfigMapFor(string resource, JsonElement mount)
@@ -498,8 +623,47 @@ public sealed partial class KustomizeGenerator(JsonElement manifest, string mani
                 Template = new V1PodTemplateSpec
                 {
                     Metadata = new V1ObjectMeta { Labels = Labels(name) },
-                    Spec = new V1PodSpec { Containers = [container], Volumes = volumes.Count > 0 ? volumes : null },
+                    Spec = Secured(name, container, volumes, claims?.Count > 0),
                 },
+            },
+        };
+    }
+
+    /// <summary>
+    /// The pod as it runs: as its image's non-root user, seccomp's default profile, no privilege escalation, every
+    /// capability dropped, a read-only root filesystem with empty volumes where the image writes.
+    /// </summary>
+    private static V1PodSpec Secured(string name, V1Container container, List<V1Volume> volumes, bool hasClaims)
+    {
+        var (user, writable) = Images.TryGetValue(name, out var image) ? image : (ContainerAppUid, DotnetWritable);
+        var mounts = container.VolumeMounts?.ToList() ?? [];
+        foreach (var path in writable)
+        {
+            var volume = "writable" + Slug(path).Insert(0, "-");
+            volumes.Add(new V1Volume { Name = volume, EmptyDir = new V1EmptyDirVolumeSource() });
+            mounts.Add(new V1VolumeMount { Name = volume, MountPath = path });
+        }
+
+        container.VolumeMounts = mounts;
+        container.SecurityContext = new V1SecurityContext
+        {
+            AllowPrivilegeEscalation = false,
+            ReadOnlyRootFilesystem = true,
+            RunAsNonRoot = true,
+            Capabilities = new V1Capabilities { Drop = ["ALL"] },
+        };
+        return new V1PodSpec
+        {
+            Containers = [container],
+            Volumes = volumes,
+            // Claims are written by the image's user: their files belong to its group.
+            SecurityContext = new V1PodSecurityContext
+            {
+                RunAsNonRoot = true,
+                RunAsUser = user,
+                RunAsGroup = user,
+                FsGroup = hasClaims ? user : null,
+                SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
             },
         };
     }
@@ -517,7 +681,7 @@ public sealed partial class KustomizeGenerator(JsonElement manifest, string mani
             Template = new V1PodTemplateSpec
             {
                 Metadata = new V1ObjectMeta { Labels = Labels(name) },
-                Spec = new V1PodSpec { Containers = [container], Volumes = volumes.Count > 0 ? volumes : null },
+                Spec = Secured(name, container, volumes, hasClaims: true),
             },
             VolumeClaimTemplates = claims,
         },

@@ -23,6 +23,10 @@ public static class ObservabilityResources
         IResourceBuilder<ContainerResource> Grafana,
         IResourceBuilder<ParameterResource> GrafanaAdminPassword);
 
+    /// <summary>The deployed Aspire dashboard's OTLP API key and browser token (secret parameters; keys of the Secret).</summary>
+    public const string DashboardOtlpKeyParameter = "dashboard-otlp-key";
+    public const string DashboardBrowserTokenParameter = "dashboard-browser-token";
+
     public static Resources AddObservability(this IDistributedApplicationBuilder builder)
     {
         var prometheus = builder.AddContainer("prometheus", PrometheusImage, PrometheusTag)
@@ -41,8 +45,9 @@ public static class ObservabilityResources
             .WithBindMount($"{ConfigDirectory}/grafana/dashboards", "/var/lib/grafana/dashboards", isReadOnly: true)
             .WithEnvironment("PROMETHEUS_ENDPOINT", prometheus.GetEndpoint("http"))
             .WithEnvironment("GF_SECURITY_ADMIN_PASSWORD", password)
-            // Anyone may look, nobody but the admin may change: dashboards are provisioned from the repository.
-            .WithEnvironment("GF_AUTH_ANONYMOUS_ENABLED", "true")
+            // On this machine anyone may look, nobody but the admin may change: dashboards are provisioned from the
+            // repository. Deployed (a cluster others share), only signed-in users see them.
+            .WithEnvironment("GF_AUTH_ANONYMOUS_ENABLED", builder.ExecutionContext.IsRunMode ? "true" : "false")
             .WithEnvironment("GF_AUTH_ANONYMOUS_ORG_ROLE", "Viewer")
             .WithEnvironment("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH", "/var/lib/grafana/dashboards/car.json")
             .WithHttpEndpoint(targetPort: 3000, name: "http")
@@ -70,10 +75,13 @@ public static class ObservabilityResources
         }
         else
         {
-            // Deployed: the standalone Aspire dashboard's OTLP port (issue 7 deploys it beside the collector).
+            // Deployed: the standalone Aspire dashboard's OTLP port, which the Kubernetes tree deploys beside the
+            // collector; it asks for an API key on OTLP and a browser token on its pages, both keys of the Secret.
+            var otlpKey = builder.AddParameter(DashboardOtlpKeyParameter, new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+            builder.AddParameter(DashboardBrowserTokenParameter, new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
             collector
                 .WithEnvironment("ASPIRE_ENDPOINT", "http://aspire-dashboard:18889")
-                .WithEnvironment("ASPIRE_API_KEY", "");
+                .WithEnvironment("ASPIRE_API_KEY", otlpKey);
         }
 
         // Rewire every service's OTLP to the collector, in one place, after Aspire set it to the dashboard.

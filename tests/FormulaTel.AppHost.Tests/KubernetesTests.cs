@@ -23,10 +23,10 @@ public sealed class KubernetesTests
         string[] findsHistory = ["HISTORY_HTTP", "HISTORY_HTTPS", "services__history__http__0", "services__history__https__0"];
         var expected = new Dictionary<string, (string Type, string[] Bindings, string[] Env)>
         {
-            ["rpc"] = ("project.v0", ["grpc", "http", "https"], [.. otlp, "ConnectionStrings__kafka", "GRPC_PORT"]),
-            ["ingest"] = ("project.v0", ["http", "https", "udp"], [.. otlp, .. findsRpc, "Ingest__UdpPort", "Ingest__Recording__Directory", "Ingest__ForwardTo"]),
-            ["web"] = ("project.v0", ["http", "https"], [.. otlp, .. findsRpc, .. findsHistory, "ConnectionStrings__kafka"]),
-            ["history"] = ("project.v0", ["http", "https"], [.. otlp, .. findsRpc, "ConnectionStrings__kafka", "ConnectionStrings__historydb", "HISTORYDB_HOST", "HISTORYDB_PORT",
+            ["rpc"] = ("project.v0", ["grpc", "http", "https"], [.. otlp, "ConnectionStrings__kafka", "GRPC_PORT", "Rpc__Access__PublishKeys__0", "Rpc__Access__WatchKeys__0"]),
+            ["ingest"] = ("project.v0", ["http", "https", "udp"], [.. otlp, .. findsRpc, "Ingest__UdpPort", "Ingest__Recording__Directory", "Ingest__ForwardTo", "RpcClient__Key"]),
+            ["web"] = ("project.v0", ["http", "https"], [.. otlp, .. findsRpc, .. findsHistory, "ConnectionStrings__kafka", "RpcClient__Key"]),
+            ["history"] = ("project.v0", ["http", "https"], [.. otlp, .. findsRpc, "ConnectionStrings__kafka", "RpcClient__Key", "ConnectionStrings__historydb", "HISTORYDB_HOST", "HISTORYDB_PORT",
                 "HISTORYDB_USERNAME", "HISTORYDB_PASSWORD", "HISTORYDB_URI", "HISTORYDB_JDBCCONNECTIONSTRING", "HISTORYDB_DATABASENAME"]),
             ["postgres"] = ("container.v0", ["tcp"], ["POSTGRES_HOST_AUTH_METHOD", "POSTGRES_INITDB_ARGS", "POSTGRES_USER", "POSTGRES_PASSWORD"]),
             ["postgres-password"] = ("parameter.v0", [], []),
@@ -38,6 +38,10 @@ public sealed class KubernetesTests
             ["grafana"] = ("container.v0", ["http"], ["GF_AUTH_ANONYMOUS_ENABLED", "GF_AUTH_ANONYMOUS_ORG_ROLE", "GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH", "GF_SECURITY_ADMIN_PASSWORD", "PROMETHEUS_ENDPOINT"]),
             ["grafana-admin-password"] = ("parameter.v0", [], []),
             ["forward-to"] = ("parameter.v0", [], []),
+            ["rpc-publish-key"] = ("parameter.v0", [], []),
+            ["rpc-watch-key"] = ("parameter.v0", [], []),
+            ["dashboard-otlp-key"] = ("parameter.v0", [], []),
+            ["dashboard-browser-token"] = ("parameter.v0", [], []),
         };
 
         using var manifest = await AppHostProcess.ManifestAsync();
@@ -64,6 +68,17 @@ public sealed class KubernetesTests
         Assert.Equal("20777", Env("ingest", "Ingest__UdpPort"));
         Assert.Equal(20777, resources["ingest"].GetProperty("bindings").GetProperty("udp").GetProperty("targetPort").GetInt32());
         Assert.True(resources["grafana-admin-password"].GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean());
+        // rpc's keys and the dashboard's: secret parameters, generated when not given; each caller gets its role's key.
+        foreach (var secret in new[] { "rpc-publish-key", "rpc-watch-key", "dashboard-otlp-key", "dashboard-browser-token" })
+        {
+            Assert.True(resources[secret].GetProperty("inputs").GetProperty("value").GetProperty("secret").GetBoolean(), secret);
+        }
+
+        Assert.Equal(("{rpc-publish-key.value}", "{rpc-watch-key.value}"), (Env("rpc", "Rpc__Access__PublishKeys__0"), Env("rpc", "Rpc__Access__WatchKeys__0")));
+        Assert.Equal("{rpc-publish-key.value}", Env("ingest", "RpcClient__Key"));
+        Assert.Equal(("{rpc-watch-key.value}", "{rpc-watch-key.value}"), (Env("web", "RpcClient__Key"), Env("history", "RpcClient__Key")));
+        Assert.Equal("{dashboard-otlp-key.value}", Env("otelcollector", "ASPIRE_API_KEY"));
+        Assert.Equal("false", Env("grafana", "GF_AUTH_ANONYMOUS_ENABLED"));
         // Recordings in the container's data directory (a claim in Kubernetes); forwarding targets as a plain parameter, none by default.
         Assert.Equal(FormulaTelModel.ContainerRecordingDirectory, Env("ingest", "Ingest__Recording__Directory"));
         Assert.Equal("{forward-to.value}", Env("ingest", "Ingest__ForwardTo"));
@@ -120,7 +135,7 @@ public sealed class KubernetesTests
     {
         var objects = await RenderAsync();
         var kinds = objects.GroupBy(o => o.Kind).ToDictionary(g => g.Key, g => g.Count());
-        Assert.Equal(new Dictionary<string, int> { ["ConfigMap"] = 5, ["Deployment"] = 8, ["Namespace"] = 1, ["PersistentVolumeClaim"] = 2, ["Service"] = 11, ["StatefulSet"] = 2 }, kinds);
+        Assert.Equal(new Dictionary<string, int> { ["ConfigMap"] = 5, ["Deployment"] = 8, ["Namespace"] = 1, ["NetworkPolicy"] = 10, ["PersistentVolumeClaim"] = 2, ["Service"] = 11, ["StatefulSet"] = 2 }, kinds);
 
         var statefulSets = objects.OfType<V1StatefulSet>().ToDictionary(s => s.Metadata.Name);
         Assert.Equal("formulatel-kafka-data", Assert.Single(statefulSets["kafka"].Spec.VolumeClaimTemplates).Metadata.Name);
@@ -165,8 +180,9 @@ public sealed class KubernetesTests
         var ingestPod = deployments["ingest"].Spec;
         Assert.Equal("Recreate", ingestPod.Strategy.Type);
         Assert.Equal(KustomizeGenerator.ContainerAppUid, ingestPod.Template.Spec.SecurityContext.FsGroup);
+        Assert.Contains(ingestPod.Template.Spec.Containers.Single().VolumeMounts, m => m.MountPath == "/tmp");
         var ingestContainer = ingestPod.Template.Spec.Containers.Single();
-        var mount = Assert.Single(ingestContainer.VolumeMounts);
+        var mount = Assert.Single(ingestContainer.VolumeMounts, m => m.MountPath != "/tmp");
         Assert.Equal(ingestContainer.Env.Single(e => e.Name == "Ingest__Recording__Directory").Value, mount.MountPath);
         Assert.Equal("ingest-recordings", ingestPod.Template.Spec.Volumes.Single(v => v.Name == mount.Name).PersistentVolumeClaim.ClaimName);
         var claim = objects.OfType<V1PersistentVolumeClaim>().Single(c => c.Metadata.Name == "ingest-recordings");
@@ -254,6 +270,134 @@ public sealed class KubernetesTests
                 Assert.Contains(workload.Template.Spec.Containers.SelectMany(c => c.Ports), p => p.Name == port.TargetPort.Value && p.Protocol == port.Protocol);
             }
         }
+    }
+
+    /// <summary>
+    /// The connections the manifest has, read here on its own terms: every binding a resource's environment or
+    /// arguments name (through connection strings too), every in-cluster URL spelled out (the collector's dashboard
+    /// endpoint), and each external binding, reachable from anywhere ("*").
+    /// </summary>
+    private static HashSet<(string From, string To, int Port, string Protocol)> ModelEdges(JsonElement manifest)
+    {
+        var resources = manifest.GetProperty("resources").EnumerateObject().ToDictionary(r => r.Name, r => r.Value);
+        var placeholder = new System.Text.RegularExpressions.Regex(@"\{([a-zA-Z0-9-]+)\.(?:bindings\.([a-z0-9-]+)\.[a-zA-Z]+|connectionString)\}");
+        int PortOf(string resource, string binding) => resources[resource].GetProperty("bindings").GetProperty(binding).TryGetProperty("targetPort", out var port) ? port.GetInt32() : KustomizeGenerator.ProjectHttpPort;
+        string ProtocolOf(string resource, string binding) => resources[resource].GetProperty("bindings").GetProperty(binding).GetProperty("protocol").GetString() == "udp" ? "UDP" : "TCP";
+        IEnumerable<(string, string)> Named(string value) => placeholder.Matches(value).SelectMany(m => m.Groups[2].Success
+            ? [(m.Groups[1].Value, m.Groups[2].Value)]
+            : Named(resources[m.Groups[1].Value].GetProperty("connectionString").GetString()!));
+
+        var edges = new HashSet<(string, string, int, string)>();
+        foreach (var (name, resource) in resources.Where(r => r.Value.GetProperty("type").GetString()!.StartsWith("project", StringComparison.Ordinal) || r.Value.GetProperty("type").GetString()!.StartsWith("container", StringComparison.Ordinal)))
+        {
+            var values = (resource.TryGetProperty("env", out var env) ? env.EnumerateObject().Select(e => e.Value.GetString()!) : [])
+                .Concat(resource.TryGetProperty("args", out var args) ? args.EnumerateArray().Select(a => a.GetString()!) : []);
+            foreach (var value in values)
+            {
+                foreach (var (to, binding) in Named(value).Where(n => n.Item1 != name && n.Item2 != "https"))
+                {
+                    edges.Add((name, to, PortOf(to, binding), ProtocolOf(to, binding)));
+                }
+
+                if (Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Host == KustomizeGenerator.DashboardName)
+                {
+                    edges.Add((name, url.Host, url.Port, "TCP"));
+                }
+            }
+
+            foreach (var binding in resource.TryGetProperty("bindings", out var bindings) ? bindings.EnumerateObject() : default)
+            {
+                if (binding.Name != "https" && binding.Value.TryGetProperty("external", out var external) && external.GetBoolean())
+                {
+                    edges.Add(("*", name, PortOf(name, binding.Name), ProtocolOf(name, binding.Name)));
+                }
+            }
+        }
+
+        return edges;
+    }
+
+    [Fact]
+    public async Task Network_policies_deny_all_ingress_and_allow_exactly_the_connections_of_the_model()
+    {
+        using var manifest = await AppHostProcess.ManifestAsync();
+        var expected = ModelEdges(manifest.RootElement);
+        // The paths the issue of securing the tree names are among them.
+        Assert.Superset(new HashSet<(string, string, int, string)>
+        {
+            ("ingest", "rpc", 8000, "TCP"), ("web", "rpc", 8000, "TCP"), ("history", "rpc", 8000, "TCP"), ("web", "kafka", 9092, "TCP"), ("history", "kafka", 9092, "TCP"),
+            ("history", "postgres", 5432, "TCP"), ("ingest", "otelcollector", 4317, "TCP"), ("otelcollector", "prometheus", 9090, "TCP"),
+            ("otelcollector", "aspire-dashboard", 18889, "TCP"), ("grafana", "prometheus", 9090, "TCP"), ("*", "web", 8080, "TCP"), ("*", "ingest", 20777, "UDP"),
+        }, expected);
+
+        var objects = await RenderAsync();
+        var policies = objects.OfType<V1NetworkPolicy>().ToList();
+        var deny = Assert.Single(policies, p => p.Spec.PodSelector.MatchLabels is null or { Count: 0 });
+        Assert.Equal(["Ingress"], deny.Spec.PolicyTypes);
+        Assert.Null(deny.Spec.Ingress);
+
+        // Walk every allow rule into the connections it opens: its pods, its ports, from the pods it names or anyone.
+        var pods = objects.OfType<V1Deployment>().Select(d => d.Spec.Template.Metadata.Labels).Concat(objects.OfType<V1StatefulSet>().Select(s => s.Spec.Template.Metadata.Labels)).ToList();
+        string PodNamed(V1LabelSelector selector) => Assert.Single(pods, labels => selector.MatchLabels.All(l => labels.TryGetValue(l.Key, out var v) && v == l.Value))["app.kubernetes.io/name"];
+        var allowed = new HashSet<(string, string, int, string)>();
+        foreach (var policy in policies.Where(p => p != deny))
+        {
+            Assert.Equal(["Ingress"], policy.Spec.PolicyTypes);
+            var to = PodNamed(policy.Spec.PodSelector);
+            foreach (var rule in policy.Spec.Ingress)
+            {
+                foreach (var port in rule.Ports)
+                {
+                    var sources = rule.FromProperty is null ? ["*"] : rule.FromProperty.Select(peer => PodNamed(peer.PodSelector)).ToList();
+                    Assert.All(rule.FromProperty ?? [], peer => Assert.Null(peer.IpBlock));
+                    foreach (var from in sources)
+                    {
+                        Assert.True(allowed.Add((from, to, int.Parse(port.Port.Value, System.Globalization.CultureInfo.InvariantCulture), port.Protocol)), $"{from} → {to}:{port.Port.Value} twice");
+                    }
+                }
+            }
+        }
+
+        Assert.Equal(expected.Order(), allowed.Order());
+        // Web's page and ingest's UDP port are all that is open to the outside.
+        Assert.Equal([("*", "ingest", 20777, "UDP"), ("*", "web", 8080, "TCP")], allowed.Where(e => e.Item1 == "*").Order());
+    }
+
+    [Fact]
+    public async Task Every_pod_runs_non_root_read_only_without_privileges_and_nothing_is_unsecured()
+    {
+        var objects = await RenderAsync();
+        var templates = objects.OfType<V1Deployment>().Select(d => (d.Metadata.Name, d.Spec.Template)).Concat(objects.OfType<V1StatefulSet>().Select(s => (s.Metadata.Name, s.Spec.Template))).ToList();
+        Assert.Equal(10, templates.Count);
+        foreach (var (name, template) in templates)
+        {
+            var pod = template.Spec.SecurityContext;
+            Assert.True(pod is { RunAsNonRoot: true, RunAsUser: > 0 } && pod.SeccompProfile?.Type == "RuntimeDefault", $"{name}: pod security context");
+            foreach (var container in template.Spec.Containers.Concat(template.Spec.InitContainers ?? []))
+            {
+                var c = container.SecurityContext;
+                Assert.True(c is { AllowPrivilegeEscalation: false, ReadOnlyRootFilesystem: true, RunAsNonRoot: true, Privileged: not true }, $"{name}: container security context");
+                Assert.Equal(["ALL"], c.Capabilities.Drop);
+                Assert.Null(c.Capabilities.Add);
+                // A read-only root needs somewhere to write: /tmp at least, on an empty volume.
+                var tmp = Assert.Single(container.VolumeMounts, m => m.MountPath == "/tmp");
+                Assert.NotNull(template.Spec.Volumes.Single(v => v.Name == tmp.Name).EmptyDir);
+            }
+        }
+
+        foreach (var file in Directory.GetFiles(Tree, "*", SearchOption.AllDirectories))
+        {
+            Assert.DoesNotContain("Unsecured", await File.ReadAllTextAsync(file), StringComparison.OrdinalIgnoreCase);
+        }
+
+        var dashboard = objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == KustomizeGenerator.DashboardName).Spec.Template.Spec.Containers.Single().Env.ToDictionary(e => e.Name);
+        Assert.Equal(("ApiKey", "BrowserToken"), (dashboard["DASHBOARD__OTLP__AUTHMODE"].Value, dashboard["DASHBOARD__FRONTEND__AUTHMODE"].Value));
+        Assert.Equal((KustomizeGenerator.SecretName, "dashboard-otlp-key"), (dashboard["DASHBOARD__OTLP__PRIMARYAPIKEY"].ValueFrom.SecretKeyRef.Name, dashboard["DASHBOARD__OTLP__PRIMARYAPIKEY"].ValueFrom.SecretKeyRef.Key));
+        Assert.Equal("dashboard-browser-token", dashboard["DASHBOARD__FRONTEND__BROWSERTOKEN"].ValueFrom.SecretKeyRef.Key);
+        var collector = objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == "otelcollector").Spec.Template.Spec.Containers.Single().Env.Single(e => e.Name == "ASPIRE_API_KEY");
+        Assert.Equal("dashboard-otlp-key", collector.ValueFrom.SecretKeyRef.Key);
+        var grafana = objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == "grafana").Spec.Template.Spec.Containers.Single().Env.Single(e => e.Name == "GF_AUTH_ANONYMOUS_ENABLED");
+        Assert.Equal("false", grafana.Value);
     }
 
     [Fact]
