@@ -23,6 +23,7 @@ public static class Extensions
         var hubLimits = new LiveHubLimits(builder.Configuration);
         builder.Services.AddSingleton(sp => new LiveHubLimits(builder.Configuration, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         builder.Services.AddSingleton<LiveHubRateFilter>();
+        builder.Logging.AddFilter(LiveHubRateFilter.DispatcherLogCategory, LogLevel.Critical);
         builder.Services.AddSignalR(hub =>
         {
             hub.MaximumReceiveMessageSize = hubLimits.MaxMessageBytes;

@@ -45,28 +45,42 @@ public sealed partial class RpcAccessInterceptor : Interceptor
     public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream,
         ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        using var admitted = Admit(context);
+        using var admitted = await AdmitAsync(context);
         await continuation(requestStream, responseStream, context);
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(TRequest request, IServerStreamWriter<TResponse> responseStream,
         ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        using var admitted = Admit(context);
+        using var admitted = await AdmitAsync(context);
         await continuation(request, responseStream, context);
     }
 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        using var admitted = Admit(context);
+        using var admitted = await AdmitAsync(context);
         return await continuation(request, context);
     }
 
     public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(IAsyncStreamReader<TRequest> requestStream, ServerCallContext context,
         ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        using var admitted = Admit(context);
+        using var admitted = await AdmitAsync(context);
         return await continuation(requestStream, context);
+    }
+
+    /// <summary>Admits the call, or answers its refusal after <see cref="RpcAccessOptions.RefusalDelay"/>.</summary>
+    private async Task<Admission> AdmitAsync(ServerCallContext context)
+    {
+        try
+        {
+            return Admit(context);
+        }
+        catch (RpcException)
+        {
+            await Task.Delay(_options.RefusalDelay, context.CancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
     }
 
     private Admission Admit(ServerCallContext context)

@@ -18,6 +18,12 @@ public sealed class RpcAccessOptions
     /// <summary>Lets any caller in without a key: only for a network where everything that can reach rpc is trusted.</summary>
     public bool AllowAnonymous { get; set; }
 
+    /// <summary>
+    /// How long a refused call waits for its answer: a caller that retries at once, or floods, is held to a few calls
+    /// a second per stream it opens, and costs rpc next to nothing.
+    /// </summary>
+    public TimeSpan RefusalDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Open streams (Publish and Watch together) one caller (a key from one address) may hold.</summary>
     public int MaxStreamsPerCaller { get; set; } = 128;
 

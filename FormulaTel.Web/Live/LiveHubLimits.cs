@@ -17,6 +17,9 @@ public sealed class LiveHubLimits
 
     public const int DefaultInvocationBurst = 40;
 
+    /// <summary>Open connections from one address: a room of tablets and a race engineer's tools, many times over.</summary>
+    public const int DefaultMaxConnectionsPerAddress = 100;
+
     /// <summary>New connections a minute from one address (negotiate and connect requests).</summary>
     public const int DefaultConnectsPerMinute = 300;
 
@@ -27,7 +30,7 @@ public sealed class LiveHubLimits
     public const int MaxSessionKeyLength = 128;
 
     /// <summary>Why a call or connection was refused: the tag values of formulatel.web.hub.refused.</summary>
-    private static readonly string[] ReasonNames = ["bad_request", "unknown_session", "unknown_car", "connection_cap", "watch_cap", "rate_limited", "connect_rate"];
+    private static readonly string[] ReasonNames = ["bad_request", "unknown_session", "unknown_car", "connection_cap", "watch_cap", "rate_limited", "connect_rate", "address_cap"];
 
     public static IReadOnlyList<string> Reasons => ReasonNames;
 
@@ -41,6 +44,7 @@ public sealed class LiveHubLimits
         InvocationsPerSecond = Positive(hub, nameof(InvocationsPerSecond), DefaultInvocationsPerSecond);
         InvocationBurst = Math.Max(InvocationsPerSecond, Positive(hub, nameof(InvocationBurst), DefaultInvocationBurst));
         ConnectsPerMinute = Positive(hub, nameof(ConnectsPerMinute), DefaultConnectsPerMinute);
+        MaxConnectionsPerAddress = Positive(hub, nameof(MaxConnectionsPerAddress), DefaultMaxConnectionsPerAddress);
         MaxMessageBytes = Positive(hub, nameof(MaxMessageBytes), DefaultMaxMessageBytes);
         _refusedCounter = meters?.Create(CarStateStore.MeterName).CreateCounter<long>("formulatel.web.hub.refused", "{call}",
             "Hub calls and connections refused, by reason: " + string.Join(", ", Reasons) + ".");
@@ -53,6 +57,8 @@ public sealed class LiveHubLimits
     public int InvocationBurst { get; }
 
     public int ConnectsPerMinute { get; }
+
+    public int MaxConnectionsPerAddress { get; }
 
     public int MaxMessageBytes { get; }
 

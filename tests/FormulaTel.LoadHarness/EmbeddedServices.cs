@@ -21,6 +21,12 @@ internal sealed class EmbeddedServices : IAsyncDisposable
     public ServiceProcess Web { get; }
     public ServiceProcess Ingest { get; }
 
+    /// <summary>rpc's gRPC endpoint (h2c).</summary>
+    public Uri RpcGrpc { get; private init; } = null!;
+
+    /// <summary>The keys rpc was started with.</summary>
+    public TestRpcKeys Keys { get; private init; } = null!;
+
     public (string Name, ServiceProcess Process)[] All => [("ingest", Ingest), ("rpc", Rpc), ("web", Web), ("history", History)];
 
     /// <param name="kafka">When given, rpc publishes to it and web and history read it, as in the full stack.</param>
@@ -59,7 +65,7 @@ internal sealed class EmbeddedServices : IAsyncDisposable
             ["RpcClient__Key"] = keys.Publish,
             ["Ingest__Recording__Directory"] = recordings.Path,
         });
-        return new EmbeddedServices(recordings, historyData, rpc, history, web, ingest);
+        return new EmbeddedServices(recordings, historyData, rpc, history, web, ingest) { RpcGrpc = new Uri(rpcAddress), Keys = keys };
     }
 
     public async ValueTask DisposeAsync()

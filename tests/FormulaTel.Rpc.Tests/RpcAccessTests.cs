@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using FormulaTel.Protos.V1;
 using FormulaTel.Rpc.Security;
 using FormulaTel.Testing;
@@ -10,6 +11,14 @@ namespace FormulaTel.Rpc.Tests;
 public sealed class RpcAccessTests
 {
     private static Metadata Key(string key) => new() { { "authorization", "Bearer " + key } };
+
+    /// <summary>rpc with fresh keys; refusals answered after a tenth of a second rather than a second, to keep the tests short.</summary>
+    private static Dictionary<string, string?> Settings(TestRpcKeys keys)
+    {
+        var settings = keys.RpcSettings();
+        settings["Rpc:Access:RefusalDelay"] = "00:00:00.100";
+        return settings;
+    }
 
     /// <summary>OK when a batch is acknowledged, else the status the call ended with.</summary>
     private static async Task<StatusCode> PublishStatus(RpcTestHost rpc, Metadata? headers)
@@ -59,7 +68,7 @@ public sealed class RpcAccessTests
     public async Task Publish_and_watch_need_a_key_of_their_role()
     {
         var keys = new TestRpcKeys();
-        await using var rpc = await RpcTestHost.StartAsync(settings: keys.RpcSettings());
+        await using var rpc = await RpcTestHost.StartAsync(settings: Settings(keys));
 
         Assert.Equal(StatusCode.Unauthenticated, await PublishStatus(rpc, null));
         Assert.Equal(StatusCode.Unauthenticated, await PublishStatus(rpc, Key("not-a-key")));
@@ -84,7 +93,7 @@ public sealed class RpcAccessTests
     public async Task The_error_without_a_key_says_what_to_send()
     {
         var keys = new TestRpcKeys();
-        await using var rpc = await RpcTestHost.StartAsync(settings: keys.RpcSettings());
+        await using var rpc = await RpcTestHost.StartAsync(settings: Settings(keys));
         using var call = rpc.CreateClient().Watch(new WatchRequest());
         var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext());
         Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
@@ -92,10 +101,22 @@ public sealed class RpcAccessTests
     }
 
     [Fact]
+    public async Task A_refused_call_is_answered_only_after_the_refusal_delay()
+    {
+        var keys = new TestRpcKeys();
+        var settings = keys.RpcSettings();
+        settings["Rpc:Access:RefusalDelay"] = "00:00:00.500";
+        await using var rpc = await RpcTestHost.StartAsync(settings: settings);
+        var answered = Stopwatch.StartNew();
+        Assert.Equal(StatusCode.Unauthenticated, await WatchRefusal(rpc, Key("guess")));
+        Assert.True(answered.Elapsed >= TimeSpan.FromMilliseconds(450), $"answered after {answered.Elapsed.TotalMilliseconds:0} ms");
+    }
+
+    [Fact]
     public async Task Either_of_two_keys_is_taken_while_one_is_rotated()
     {
         var (old, next) = (new TestRpcKeys(), new TestRpcKeys());
-        var settings = old.RpcSettings();
+        var settings = Settings(old);
         settings["Rpc:Access:PublishKeys:1"] = next.Publish;
         await using var rpc = await RpcTestHost.StartAsync(settings: settings);
         Assert.Equal(StatusCode.OK, await PublishStatus(rpc, Key(old.Publish)));
@@ -106,7 +127,7 @@ public sealed class RpcAccessTests
     public async Task A_caller_holds_at_most_its_cap_of_streams()
     {
         var keys = new TestRpcKeys();
-        var settings = keys.RpcSettings();
+        var settings = Settings(keys);
         settings["Rpc:Access:MaxStreamsPerCaller"] = "2";
         await using var rpc = await RpcTestHost.StartAsync(settings: settings);
         var first = await WatchAdmitted(rpc, Key(keys.Watch));
@@ -127,7 +148,7 @@ public sealed class RpcAccessTests
     public async Task Batches_over_the_limit_end_the_call_and_frames_over_the_size_are_rejected()
     {
         var keys = new TestRpcKeys();
-        var settings = keys.RpcSettings();
+        var settings = Settings(keys);
         settings["Rpc:Access:MaxBatchFrames"] = "4";
         settings["Rpc:Access:MaxFrameBytes"] = "200";
         await using var rpc = await RpcTestHost.StartAsync(settings: settings);
@@ -160,7 +181,7 @@ public sealed class RpcAccessTests
     public async Task Ingest_publishes_and_web_watches_with_their_configured_keys()
     {
         var keys = new TestRpcKeys();
-        await using var rpc = await RpcTestHost.StartAsync(settings: keys.RpcSettings());
+        await using var rpc = await RpcTestHost.StartAsync(settings: Settings(keys));
         await using var web = await WebTestHost.StartAsync(rpc.Address, new() { ["RpcClient:Key"] = keys.Watch });
         var feed = web.Services.GetRequiredService<FormulaTel.Web.Live.RpcWatchFeed>();
         await Eventually.Until(() => feed.Connected, "web watching rpc with its key");
