@@ -60,13 +60,7 @@ public class EmbeddedStackFixture : IAsyncLifetime
     {
         await using var hub = new HubConnectionBuilder().WithUrl(new Uri(WebAddress, LiveHub.Path)).Build();
         await hub.StartAsync();
-        SessionSummary? simulated = null;
-        await Eventually.Until(async () =>
-        {
-            simulated = (await hub.InvokeAsync<IReadOnlyList<SessionSummary>>("GetSessions")).FirstOrDefault(s => s.Cars.Count == 20 && s.Track.Length > 0);
-            return simulated is not null;
-        }, "the simulator's session", TimeSpan.FromSeconds(60));
-        return simulated!;
+        return await hub.SessionWhenAsync(s => s.Cars.Count == 20 && s.Track.Length > 0, "the simulator's session", TimeSpan.FromSeconds(60));
     }
 
     public virtual async Task DisposeAsync()

@@ -33,18 +33,10 @@ public sealed class ForzaLiveViewTests(EmbeddedStackFixture stack, ITestOutputHe
         {
             await using var hub = new HubConnectionBuilder().WithUrl(new Uri(stack.WebAddress, LiveHub.Path)).Build();
             await hub.StartAsync();
-            SessionSummary? forza = null;
-            await Eventually.Until(async () =>
-            {
-                forza = (await hub.InvokeAsync<IReadOnlyList<SessionSummary>>("GetSessions")).FirstOrDefault(s => s.Game == "Forza Motorsport (2023)");
-                return forza is not null;
-            }, "the Forza session listed by web", TimeSpan.FromSeconds(60));
-            Assert.Contains(GameFeatures.Drs, forza!.NotSent);
-            await Eventually.Until(async () =>
-            {
-                forza = (await hub.InvokeAsync<IReadOnlyList<SessionSummary>>("GetSessions")).Single(s => s.SessionKey == forza.SessionKey);
-                return forza.Cars.Count == 1;
-            }, "the Forza car listed", TimeSpan.FromSeconds(30));
+            var forza = await hub.SessionWhenAsync(s => s.Game == "Forza Motorsport (2023)", "the Forza session listed by web", TimeSpan.FromSeconds(60));
+            Assert.Contains(GameFeatures.Drs, forza.NotSent);
+            var key = forza.SessionKey;
+            forza = await hub.SessionWhenAsync(s => s.SessionKey == key && s.Cars.Count == 1, "the Forza car listed", TimeSpan.FromSeconds(30));
             Assert.Equal(("You", true), (forza.Cars[0].Name, forza.Cars[0].IsPlayer));
             Assert.DoesNotContain(GameFeatures.TyreWear, forza.NotSent);
 

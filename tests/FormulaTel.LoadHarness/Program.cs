@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 // FormulaTel load harness.   dotnet run -c Release --project tests/FormulaTel.LoadHarness -- [SECONDS]   |   -- kafka [FRAMES]   |   -- clients [N] [SECONDS]
 //   |   -- rigs [N or N,N,… (10,25,50,100,250)] [SECONDS] [kafka]   |   -- sessions [N=10000] [MINUTES=10]   |   -- recording-rigs [N] [SECONDS] [MODES, e.g. off,Zstd,Zstd3]   |   -- recording-size [MINUTES]   |   -- replay-rate [DATAGRAMS]
-//   |   -- history-pages [SESSIONS]   |   -- probes [RIGS] [SECONDS]   (docs/benchmarks.md)
+//   |   -- history-pages [SESSIONS]   |   -- probes [RIGS] [SECONDS]   |   -- backtest [STINTS] [MAXCLIFF]   (docs/benchmarks.md)
 // Default mode: starts the AppHost (embedded stack, already built) the way a newcomer does, then
 //  1. times `dotnet run` to the first moving gauge (two different speeds of the default car on the live hub),
 //  2. sends its own 22-car F1 23 session at 60 Hz to ingest and measures datagram → SignalR latency per car state,
@@ -32,6 +32,12 @@ if (args is ["rigs", ..])
 if (args is ["sessions", ..])
 {
     await ManySessions.RunAsync(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000, args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 10);
+    return;
+}
+
+if (args is ["backtest", ..])
+{
+    Backtest.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 400, args.Length > 2 ? double.Parse(args[2], CultureInfo.InvariantCulture) : 1.5);
     return;
 }
 
@@ -101,7 +107,7 @@ try
         session = (await connection.InvokeAsync<IReadOnlyList<SessionSummary>>("GetSessions")).FirstOrDefault(s => s.Cars.Count > 0);
         if (session is null)
         {
-            await Task.Delay(50);
+            await Task.Delay(100); // well inside the hub's call rate
         }
     }
 

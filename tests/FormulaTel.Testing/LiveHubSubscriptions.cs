@@ -24,6 +24,30 @@ public static class LiveHubSubscriptions
         }
     }
 
+    /// <summary>
+    /// The first session from GetSessions that <paramref name="match"/> takes, asked ten times a second (well inside
+    /// the hub's call rate) until one does or the timeout passes.
+    /// </summary>
+    public static async Task<SessionSummary> SessionWhenAsync(this HubConnection hub, Func<SessionSummary, bool> match, string what, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? Eventually.DefaultTimeout;
+        var deadline = DateTime.UtcNow + limit;
+        while (true)
+        {
+            if ((await hub.InvokeAsync<IReadOnlyList<SessionSummary>>("GetSessions")).FirstOrDefault(match) is { } session)
+            {
+                return session;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {limit.TotalSeconds:0.#} s waiting for: {what}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     private static bool IsNotLiveYet(HubException e) =>
         e.Message.Contains("No live session", StringComparison.Ordinal) || e.Message.Contains("has no car", StringComparison.Ordinal);
 }

@@ -58,8 +58,7 @@ public class LiveHubTests
             Frames.Telemetry("rig", 55, 2, 301, player: true));
 
         var key = SessionKeys.For("rig", 55);
-        await Eventually.Until(async () => (await connection.InvokeAsync<IReadOnlyList<SessionSummary>>("GetSessions")).Any(s => s.SessionKey == key), "session listed");
-        var session = (await connection.InvokeAsync<IReadOnlyList<SessionSummary>>("GetSessions")).Single(s => s.SessionKey == key);
+        var session = await connection.SessionWhenAsync(s => s.SessionKey == key, "session listed");
         Assert.Equal("Suzuka", session.Track);
         Assert.Equal(2, session.PlayerCarIndex);
         Assert.Equal("TSUNODA", Assert.Single(session.Cars).Name);
