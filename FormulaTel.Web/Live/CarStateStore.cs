@@ -121,7 +121,7 @@ public sealed class CarStateStore
                 trace.Add(state.LapNumber, new TracePoint(state.LapDistanceM, t.SpeedKph, t.Throttle, t.Brake, state.CurrentLapTimeMs));
                 break;
             case TelemetryFrame.PayloadOneofCase.Lap:
-                state = ApplyLap(session, state, frame.Lap, trace);
+                state = ApplyLap(session, car, state, frame.Lap, trace);
                 break;
             case TelemetryFrame.PayloadOneofCase.CarStatus:
                 var st = frame.CarStatus;
@@ -220,9 +220,10 @@ public sealed class CarStateStore
         return tyres;
     }
 
-    private static CarState ApplyLap(SessionEntry session, CarState state, LapData l, LapTraceRecorder trace)
+    private static CarState ApplyLap(SessionEntry session, int car, CarState state, LapData l, LapTraceRecorder trace)
     {
         var completed = state.LapNumber > 0 && l.LapNumber == state.LapNumber + 1 && l.LastLapTimeMs > 0;
+        StrategySample(session, car, state, l);
         if (completed)
         {
             trace.Complete(state.LapNumber, l.LastLapTimeMs, session.Info.TrackLengthM);
@@ -260,6 +261,61 @@ public sealed class CarStateStore
             ResultStatus = LiveText.Name(l.ResultStatus),
             DeltaToBestMs = trace.DeltaToBest(l.LapDistanceM, l.CurrentLapTimeMs),
         };
+    }
+
+    /// <summary>
+    /// Notes how the car's lap is going (pits, safety car) and, when a lap ends (or the game went back to an earlier
+    /// one: a flashback), the lap's sample for the strategy estimates.
+    /// </summary>
+    private static void StrategySample(SessionEntry session, int car, CarState state, LapData l)
+    {
+        var kind = session.LapKinds.GetValueOrDefault(car);
+        if (l.PitStatus != PitStatus.None)
+        {
+            kind = FormulaTel.Insights.LapKind.Pit;
+        }
+        else if (kind == FormulaTel.Insights.LapKind.Racing && session.Info.SafetyCar is "SC" or "VSC")
+        {
+            kind = FormulaTel.Insights.LapKind.SafetyCar;
+        }
+
+        session.LapKinds[car] = kind;
+        if (state.LapNumber == 0 || l.LapNumber == state.LapNumber || state.Tyres is not { Count: 4 } tyres)
+        {
+            return;
+        }
+
+        var stints = session.Stints.TryGetValue(car, out var tracker) ? tracker : session.Stints[car] = new FormulaTel.Insights.StintTracker();
+        if (l.LapNumber == state.LapNumber + 1)
+        {
+            stints.Add(new FormulaTel.Insights.LapSample((int)state.LapNumber, [.. tyres.Select(t => (double)t.Wear)], (int)state.TyreAgeLaps, state.FuelInTankKg, kind));
+        }
+
+        session.LapKinds[car] = FormulaTel.Insights.LapKind.Racing;
+    }
+
+    /// <summary>The strategy estimates for a car, from its finished laps; null until it has finished one.</summary>
+    public StrategyView? Strategy(CarKey key, double wearLimit = FormulaTel.Insights.TyreLife.DefaultLimit)
+    {
+        if (!_sessions.TryGetValue(key.SessionKey, out var session))
+        {
+            return null;
+        }
+
+        lock (session)
+        {
+            if (!session.Stints.TryGetValue(key.CarIndex, out var stints) || stints.Laps.Count == 0)
+            {
+                return null;
+            }
+
+            var lap = stints.Laps[^1].Lap;
+            var total = (int)session.Info.TotalLaps;
+            var tyres = FormulaTel.Insights.TyreLife.Predict(stints.Stint, wearLimit);
+            return new StrategyView(lap, total, stints.Stint.Count, wearLimit, tyres,
+                total > 0 ? FormulaTel.Insights.Fuel.Predict(stints.Laps, total) : null,
+                total > 0 ? FormulaTel.Insights.PitWindow.Predict(tyres, lap, total) : null);
+        }
     }
 
     /// <summary>Takes the set of cars changed since the last call.</summary>
@@ -414,5 +470,11 @@ public sealed class CarStateStore
         public List<LiveEvent> Events { get; } = [];
         public TrackOutline Outline { get; } = new();
         public Dictionary<int, LapTraceRecorder> Traces { get; } = [];
+
+        /// <summary>Each car's finished laps, cut into stints, for the strategy estimates.</summary>
+        public Dictionary<int, FormulaTel.Insights.StintTracker> Stints { get; } = [];
+
+        /// <summary>How each car's current lap is going: raced, behind the safety car, or through the pits.</summary>
+        public Dictionary<int, FormulaTel.Insights.LapKind> LapKinds { get; } = [];
     }
 }

@@ -153,3 +153,13 @@ public static class SessionKeys
         return $"{uid}-{Convert.ToHexStringLower(hash, 0, 4)}";
     }
 }
+
+/// <summary>What the Strategy panel shows for a car: its tyres, fuel and pit window, each with why (docs/insights.md).</summary>
+public sealed record StrategyView(
+    int LapsDone,
+    int TotalLaps,
+    int StintLaps,
+    double WearLimit,
+    IReadOnlyList<FormulaTel.Insights.TyreLifeEstimate> Tyres,
+    FormulaTel.Insights.FuelEstimate? Fuel,
+    FormulaTel.Insights.PitWindowEstimate? PitWindow);
