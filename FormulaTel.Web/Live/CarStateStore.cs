@@ -289,9 +289,41 @@ public sealed class CarStateStore
         if (l.LapNumber == state.LapNumber + 1)
         {
             stints.Add(new FormulaTel.Insights.LapSample((int)state.LapNumber, [.. tyres.Select(t => (double)t.Wear)], (int)state.TyreAgeLaps, state.FuelInTankKg, kind));
+            if (car == session.PlayerCarIndex)
+            {
+                CallOut(session, stints, state.SessionTimeS);
+            }
         }
 
         session.LapKinds[car] = FormulaTel.Insights.LapKind.Racing;
+    }
+
+    /// <summary>The player's race engineer in the ticker: what the estimates say is worth saying, each thing once.</summary>
+    private static void CallOut(SessionEntry session, FormulaTel.Insights.StintTracker stints, double sessionTimeS)
+    {
+        var stint = stints.Stint;
+        var total = (int)session.Info.TotalLaps;
+        var tyres = FormulaTel.Insights.TyreLife.Predict(stint);
+        var lap = stints.Laps[^1].Lap;
+        var fuel = total > 0 ? FormulaTel.Insights.Fuel.Predict(stints.Laps, total) : null;
+        var window = total > 0 ? FormulaTel.Insights.PitWindow.Predict(tyres, lap, total) : null;
+        foreach (var callout in FormulaTel.Insights.Callouts.For(lap, stint[0].Lap, FormulaTel.Insights.TyreLife.DefaultLimit, tyres, fuel, window))
+        {
+            // Said once; a long session's keys are forgotten past a bound, which at worst says one again.
+            if (session.CalledOut.Count >= 512)
+            {
+                session.CalledOut.Clear();
+            }
+
+            if (session.CalledOut.Add(callout.Key))
+            {
+                session.Events.Insert(0, new LiveEvent(sessionTimeS, "Strategy", callout.Text));
+                if (session.Events.Count > MaxEvents)
+                {
+                    session.Events.RemoveAt(session.Events.Count - 1);
+                }
+            }
+        }
     }
 
     /// <summary>The strategy estimates for a car, from its finished laps; null until it has finished one.</summary>
@@ -473,6 +505,9 @@ public sealed class CarStateStore
 
         /// <summary>Each car's finished laps, cut into stints, for the strategy estimates.</summary>
         public Dictionary<int, FormulaTel.Insights.StintTracker> Stints { get; } = [];
+
+        /// <summary>The strategy callouts already put in the ticker (their keys).</summary>
+        public HashSet<string> CalledOut { get; } = [];
 
         /// <summary>How each car's current lap is going: raced, behind the safety car, or through the pits.</summary>
         public Dictionary<int, FormulaTel.Insights.LapKind> LapKinds { get; } = [];

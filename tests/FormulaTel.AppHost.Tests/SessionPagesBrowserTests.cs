@@ -215,7 +215,7 @@ public sealed class SessionPagesBrowserTests(HistoryStackFixture stack, ITestOut
         // The car may set a new best while the link is followed: the page shows the best of just before or just after.
         Assert.True(shown.Contains(found.BestLapId!.Value) || shown.Contains(bestBefore.BestLapId!.Value),
             $"the compare page ({string.Join(',', shown)}) shows the driver's best ({bestBefore.BestLapId} before the click, {found.BestLapId} after)");
-        await Eventually.Until(async () => await page.Locator(TraceLines).CountAsync() == shown.Count, "the traces of the live car's laps", TimeSpan.FromSeconds(30));
+        await Eventually.Until(async () => await page.Locator(TraceLines).CountAsync() == shown.Count, "the traces of the live car's laps", TimeSpan.FromSeconds(60));
         output.WriteLine($"screenshots in {Path.GetDirectoryName(Screenshot("x"))}");
     }
 

@@ -47,6 +47,25 @@ public sealed class StrategyStoreTests
         Assert.Equal(34, view.Tyres[0].ReachesLimit.Lap); // 16.8 % after lap 8, 2.1 %/lap: 70 % during lap 34
         Assert.Equal(1.5, view.Fuel!.KgPerLap, 3);
         Assert.NotNull(view.PitWindow);
+
+        // The player's car: the ticker says when the window opens, once.
+        var events = _store.View(_car.SessionKey)!.Events.Where(e => e.Kind == "Strategy").ToList();
+        Assert.Matches(@"^Box window opens lap \d+$", Assert.Single(events, e => e.Text.StartsWith("Box window", StringComparison.Ordinal)).Text);
+    }
+
+    [Fact]
+    public void The_ticker_calls_a_tyre_a_few_laps_before_the_limit()
+    {
+        Session();
+        // 7 %/lap: 70 % during lap 11; called once it is three laps away (after lap 8).
+        for (uint lap = 1; lap <= 9; lap++)
+        {
+            Drive(lap, 0.07 * lap - 0.001, 100 - 1.5f * lap, lap);
+        }
+
+        var events = _store.View(_car.SessionKey)!.Events.Where(e => e.Kind == "Strategy").Select(e => e.Text).ToList();
+        Assert.Contains("RL reaches 70 % in 3 laps", events);
+        Assert.Single(events, e => e.StartsWith("RL", StringComparison.Ordinal));
     }
 
     [Fact]
