@@ -350,6 +350,34 @@ public sealed class CarStateStore
         }
     }
 
+    /// <summary>
+    /// For the timing tower: each car's soonest tyre to reach the wear limit, as laps left from its last finished lap
+    /// (with the band); cars without an estimate yet are left out.
+    /// </summary>
+    public IReadOnlyDictionary<int, TyreOutlook> TyreOutlooks(string sessionKey, double wearLimit = FormulaTel.Insights.TyreLife.DefaultLimit)
+    {
+        if (!_sessions.TryGetValue(sessionKey, out var session))
+        {
+            return new Dictionary<int, TyreOutlook>();
+        }
+
+        lock (session)
+        {
+            var outlooks = new Dictionary<int, TyreOutlook>();
+            foreach (var (car, stints) in session.Stints)
+            {
+                if (stints.Laps.Count > 0 && FormulaTel.Insights.TyreLife.Predict(stints.Stint, wearLimit) is { Count: > 0 } tyres
+                    && tyres.MinBy(t => t.ReachesLimit.Lap)!.ReachesLimit is { Lap: < int.MaxValue } soonest)
+                {
+                    var lap = stints.Laps[^1].Lap;
+                    outlooks[car] = new TyreOutlook(soonest.Lap - lap, Math.Max(0, soonest.Earliest - lap), soonest.Latest - lap);
+                }
+            }
+
+            return outlooks;
+        }
+    }
+
     /// <summary>Takes the set of cars changed since the last call.</summary>
     public HashSet<CarKey> TakeDirty()
     {

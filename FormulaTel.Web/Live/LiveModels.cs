@@ -163,3 +163,6 @@ public sealed record StrategyView(
     IReadOnlyList<FormulaTel.Insights.TyreLifeEstimate> Tyres,
     FormulaTel.Insights.FuelEstimate? Fuel,
     FormulaTel.Insights.PitWindowEstimate? PitWindow);
+
+/// <summary>Laps until a car's first tyre reaches the wear limit, likely between the two bounds.</summary>
+public readonly record struct TyreOutlook(int LapsLeft, int AtLeast, int AtMost);

@@ -27,6 +27,9 @@ public sealed class StrategyPanelBrowserTests(HistoryStackFixture stack)
         await Eventually.Until(async () => (await page.GetByTestId("fuel-prediction").InnerTextAsync()).Contains("laps left for", StringComparison.Ordinal),
             "the fuel estimate", TimeSpan.FromSeconds(60));
         Assert.Matches(@"Box window: laps \d+–\d+|No stop needed", await page.GetByTestId("pit-window").InnerTextAsync());
+        // The timing tower: each car's tyre age and the laps its tyres have left.
+        await Eventually.Until(async () => await page.GetByTestId("tyre-laps-left").CountAsync() >= 10, "laps left on the tower's tyres", TimeSpan.FromSeconds(60));
+        Assert.Matches(@"· \d+ left", await page.GetByTestId("tyre-laps-left").First.InnerTextAsync());
         await page.GetByTestId("strategy").ScreenshotAsync(new LocatorScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "screenshots", "live-strategy.png") });
     }
 }

@@ -54,6 +54,22 @@ public sealed class StrategyStoreTests
     }
 
     [Fact]
+    public void The_timing_tower_gets_each_cars_laps_until_its_first_tyre_is_at_the_limit()
+    {
+        Session();
+        for (uint lap = 1; lap <= 9; lap++)
+        {
+            Drive(lap, 0.021 * lap, 100 - 1.5f * lap, lap);
+        }
+
+        // 70 % during lap 34, eight laps finished: 26 to go.
+        var outlook = _store.TyreOutlooks(_car.SessionKey)[0];
+        Assert.Equal(26, outlook.LapsLeft);
+        Assert.InRange(26, outlook.AtLeast, outlook.AtMost);
+        Assert.Empty(_store.TyreOutlooks(SessionKeys.For("rig", 10)));
+    }
+
+    [Fact]
     public void The_ticker_calls_a_tyre_a_few_laps_before_the_limit()
     {
         Session();

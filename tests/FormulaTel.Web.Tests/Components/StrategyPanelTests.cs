@@ -58,4 +58,17 @@ public sealed class StrategyPanelTests : IDisposable
         var sprint = _context.Render<StrategyPanel>(p => p.Add(c => c.View, View(10, 20)));
         Assert.Contains("No stop needed", sprint.Find("[data-testid=pit-window]").TextContent);
     }
+
+    [Fact]
+    public void The_timing_tower_shows_each_cars_laps_left_on_its_tyres()
+    {
+        CarState[] cars = [new() { SessionKey = "rig/1", CarIndex = 3, Position = 1, TyreCompound = "Medium", TyreAgeLaps = 12 }, new() { SessionKey = "rig/1", CarIndex = 7, Position = 2, TyreCompound = "Hard", TyreAgeLaps = 3 }];
+        var tower = _context.Render<TimingTower>(p => p.Add(c => c.Cars, cars).Add(c => c.TyreOutlooks, new Dictionary<int, TyreOutlook> { [3] = new(9, 7, 11) }));
+        var rows = tower.FindAll("[data-testid=timing-row]");
+        var left = rows[0].QuerySelector("[data-testid=tyre-laps-left]")!;
+        Assert.Equal("· 9 left", left.TextContent.Trim());
+        Assert.Contains("likely 7–11", left.GetAttribute("title"));
+        // No estimate yet for the second car: its age alone.
+        Assert.Null(rows[1].QuerySelector("[data-testid=tyre-laps-left]"));
+    }
 }
