@@ -20,24 +20,28 @@ public static class Extensions
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         // The hub is open to the LAN: small messages, one call at a time per client, and each client's call rate
         // capped (LiveHubRateFilter); new connections per address are rate limited at the endpoint (MapWeb).
-        var hubLimits = new LiveHubLimits(builder.Configuration);
         builder.Services.AddSingleton(sp => new LiveHubLimits(builder.Configuration, sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         builder.Services.AddSingleton<LiveHubRateFilter>();
         builder.Logging.AddFilter(LiveHubRateFilter.DispatcherLogCategory, LogLevel.Critical);
         builder.Services.AddSignalR(hub =>
         {
-            hub.MaximumReceiveMessageSize = hubLimits.MaxMessageBytes;
             hub.MaximumParallelInvocationsPerClient = 1;
             hub.StreamBufferCapacity = 4;
             hub.EnableDetailedErrors = false;
             hub.AddFilter<LiveHubRateFilter>();
         });
+        builder.Services.AddOptions<HubOptions>().Configure<LiveHubLimits>((hub, limits) => hub.MaximumReceiveMessageSize = limits.MaxMessageBytes);
         builder.Services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.AddPolicy(LiveHubConnectPolicy, context => RateLimitPartition.GetFixedWindowLimiter(
                 context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = hubLimits.ConnectsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = context.RequestServices.GetRequiredService<LiveHubLimits>().ConnectsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                }));
             limiter.OnRejected = (context, _) =>
             {
                 context.HttpContext.RequestServices.GetRequiredService<LiveHubLimits>().Count("connect_rate");
@@ -49,7 +53,7 @@ public static class Extensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<CarStateStore>();
         builder.Services.AddSingleton<WatchedCars>();
-        builder.Services.AddSingleton(sp => new LiveSubscriptions(sp.GetRequiredService<WatchedCars>(), sp.GetRequiredService<LiveHubLimits>()));
+        builder.Services.AddSingleton(sp => new LiveSubscriptions(sp.GetRequiredService<WatchedCars>(), sp.GetRequiredService<LiveHubLimits>().MaxSubscriptionsPerConnection));
         builder.Services.AddSingleton<LiveCoalescer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LiveCoalescer>());
 

@@ -21,7 +21,6 @@ public sealed partial class SourceGate
     private readonly TimeProvider _time;
     private readonly ILogger<SourceGate> _logger;
     private readonly ConcurrentDictionary<IPAddress, Source> _sources = new();
-    private readonly ConcurrentDictionary<IPAddress, byte> _loggedRefusals = new();
 
     public SourceGate(IOptions<IngestOptions> options, TimeProvider time, ILogger<SourceGate> logger)
     {
@@ -35,11 +34,8 @@ public sealed partial class SourceGate
     /// <summary>None when the datagram may go on; otherwise why not.</summary>
     public DatagramDropReason Check(IPAddress sender)
     {
-        if (sender.IsIPv4MappedToIPv6)
-        {
-            sender = sender.MapToIPv4();
-        }
-
+        // Keyed by the address as received (IPv4-mapped on a dual-mode socket), so a known sender costs a lookup
+        // and nothing else; it is unmapped only to decide, once.
         if (!_sources.TryGetValue(sender, out var source))
         {
             if (_sources.Count >= MaxTrackedSources)
@@ -47,14 +43,18 @@ public sealed partial class SourceGate
                 _sources.Clear();
             }
 
-            source = _sources.GetOrAdd(sender, address => new Source(Allowed(address), _perSecond > 0 && (_limitLoopback || !IPAddress.IsLoopback(address))));
+            source = _sources.GetOrAdd(sender, received =>
+            {
+                var address = received.IsIPv4MappedToIPv6 ? received.MapToIPv4() : received;
+                return new Source(address, Allowed(address), _perSecond > 0 && (_limitLoopback || !IPAddress.IsLoopback(address)));
+            });
         }
 
         if (!source.Allowed)
         {
-            if (_loggedRefusals.Count < MaxTrackedSources && _loggedRefusals.TryAdd(sender, 0))
+            if (source.FirstRefusal())
             {
-                LogRefused(_logger, sender);
+                LogRefused(_logger, source.Address);
             }
 
             return DatagramDropReason.SourceNotAllowed;
@@ -83,14 +83,20 @@ public sealed partial class SourceGate
         return false;
     }
 
-    /// <summary>One sender: allowed or not, and its datagrams in the current one-second window.</summary>
-    private sealed class Source(bool allowed, bool limited)
+    /// <summary>One sender: allowed or not, its datagrams in the current one-second window, whether its refusal was logged.</summary>
+    private sealed class Source(IPAddress address, bool allowed, bool limited)
     {
         private readonly Lock _lock = new();
         private long _windowStart = long.MinValue;
         private int _count;
+        private int _refusalLogged;
+
+        public IPAddress Address { get; } = address;
 
         public bool Allowed { get; } = allowed;
+
+        /// <summary>True once: for the refusal that is logged.</summary>
+        public bool FirstRefusal() => Interlocked.Exchange(ref _refusalLogged, 1) == 0;
 
         public bool Limited { get; } = limited;
 

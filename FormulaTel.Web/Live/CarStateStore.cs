@@ -289,9 +289,11 @@ public sealed class CarStateStore
         if (l.LapNumber == state.LapNumber + 1)
         {
             stints.Add(new FormulaTel.Insights.LapSample((int)state.LapNumber, [.. tyres.Select(t => (double)t.Wear)], (int)state.TyreAgeLaps, state.FuelInTankKg, kind));
+            // The tyre fits change only when a lap is added: made here, once, and read by the pages as often as they refresh.
+            session.TyreEstimates[car] = FormulaTel.Insights.TyreLife.Predict(stints.Stint);
             if (car == session.PlayerCarIndex)
             {
-                CallOut(session, stints, state.SessionTimeS);
+                CallOut(session, stints, session.TyreEstimates[car], state.SessionTimeS);
             }
         }
 
@@ -299,11 +301,10 @@ public sealed class CarStateStore
     }
 
     /// <summary>The player's race engineer in the ticker: what the estimates say is worth saying, each thing once.</summary>
-    private static void CallOut(SessionEntry session, FormulaTel.Insights.StintTracker stints, double sessionTimeS)
+    private static void CallOut(SessionEntry session, FormulaTel.Insights.StintTracker stints, IReadOnlyList<FormulaTel.Insights.TyreLifeEstimate> tyres, double sessionTimeS)
     {
         var stint = stints.Stint;
         var total = (int)session.Info.TotalLaps;
-        var tyres = FormulaTel.Insights.TyreLife.Predict(stint);
         var lap = stints.Laps[^1].Lap;
         var fuel = total > 0 ? FormulaTel.Insights.Fuel.Predict(stints.Laps, total) : null;
         var window = total > 0 ? FormulaTel.Insights.PitWindow.Predict(tyres, lap, total) : null;
@@ -327,7 +328,7 @@ public sealed class CarStateStore
     }
 
     /// <summary>The strategy estimates for a car, from its finished laps; null until it has finished one.</summary>
-    public StrategyView? Strategy(CarKey key, double wearLimit = FormulaTel.Insights.TyreLife.DefaultLimit)
+    public StrategyView? Strategy(CarKey key)
     {
         if (!_sessions.TryGetValue(key.SessionKey, out var session))
         {
@@ -343,8 +344,8 @@ public sealed class CarStateStore
 
             var lap = stints.Laps[^1].Lap;
             var total = (int)session.Info.TotalLaps;
-            var tyres = FormulaTel.Insights.TyreLife.Predict(stints.Stint, wearLimit);
-            return new StrategyView(lap, total, stints.Stint.Count, wearLimit, tyres,
+            var tyres = session.TyreEstimates.GetValueOrDefault(key.CarIndex) ?? [];
+            return new StrategyView(lap, total, stints.Stint.Count, FormulaTel.Insights.TyreLife.DefaultLimit, tyres,
                 total > 0 ? FormulaTel.Insights.Fuel.Predict(stints.Laps, total) : null,
                 total > 0 ? FormulaTel.Insights.PitWindow.Predict(tyres, lap, total) : null);
         }
@@ -354,7 +355,7 @@ public sealed class CarStateStore
     /// For the timing tower: each car's soonest tyre to reach the wear limit, as laps left from its last finished lap
     /// (with the band); cars without an estimate yet are left out.
     /// </summary>
-    public IReadOnlyDictionary<int, TyreOutlook> TyreOutlooks(string sessionKey, double wearLimit = FormulaTel.Insights.TyreLife.DefaultLimit)
+    public IReadOnlyDictionary<int, TyreOutlook> TyreOutlooks(string sessionKey)
     {
         if (!_sessions.TryGetValue(sessionKey, out var session))
         {
@@ -364,12 +365,11 @@ public sealed class CarStateStore
         lock (session)
         {
             var outlooks = new Dictionary<int, TyreOutlook>();
-            foreach (var (car, stints) in session.Stints)
+            foreach (var (car, tyres) in session.TyreEstimates)
             {
-                if (stints.Laps.Count > 0 && FormulaTel.Insights.TyreLife.Predict(stints.Stint, wearLimit) is { Count: > 0 } tyres
-                    && tyres.MinBy(t => t.ReachesLimit.Lap)!.ReachesLimit is { Lap: < int.MaxValue } soonest)
+                if (tyres.Count > 0 && tyres.MinBy(t => t.ReachesLimit.Lap)!.ReachesLimit is { Lap: < int.MaxValue } soonest)
                 {
-                    var lap = stints.Laps[^1].Lap;
+                    var lap = session.Stints[car].Laps[^1].Lap;
                     outlooks[car] = new TyreOutlook(soonest.Lap - lap, Math.Max(0, soonest.Earliest - lap), soonest.Latest - lap);
                 }
             }
@@ -533,6 +533,9 @@ public sealed class CarStateStore
 
         /// <summary>Each car's finished laps, cut into stints, for the strategy estimates.</summary>
         public Dictionary<int, FormulaTel.Insights.StintTracker> Stints { get; } = [];
+
+        /// <summary>Each car's tyre estimates for its current stint, as of its last finished lap.</summary>
+        public Dictionary<int, IReadOnlyList<FormulaTel.Insights.TyreLifeEstimate>> TyreEstimates { get; } = [];
 
         /// <summary>The strategy callouts already put in the ticker (their keys).</summary>
         public HashSet<string> CalledOut { get; } = [];

@@ -11,11 +11,6 @@ namespace FormulaTel.Web.Live;
 /// </summary>
 public sealed class LiveSubscriptions(WatchedCars? watched = null, int maxPerConnection = LiveHubLimits.DefaultMaxSubscriptionsPerConnection)
 {
-    public LiveSubscriptions(WatchedCars watched, LiveHubLimits limits)
-        : this(watched, limits.MaxSubscriptionsPerConnection)
-    {
-    }
-
     public enum Result
     {
         Added,
